@@ -1,0 +1,19 @@
+import * as v from "valibot";
+import type { Lab } from "../types.ts";
+import { checks } from "./checks.ts";
+import { gossip } from "./protocol.ts";
+import { scenarios } from "./scenarios.ts";
+
+export const gossipLab: Lab = {
+  id: "gossip",
+  title: "Gossip",
+  summary: "A counter spread by gossip: partitions, loss and crashes delay agreement but never corrupt it.",
+  protocol: gossip,
+  params: v.object({
+    /** ms between gossip rounds */
+    interval: v.optional(v.pipe(v.number(), v.minValue(10), v.maxValue(10_000)), 200),
+  }),
+  messageKinds: ["gossip"],
+  checks,
+  scenarios,
+};

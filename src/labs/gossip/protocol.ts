@@ -1,0 +1,97 @@
+// Gossip of a grow-only counter (a G-counter CRDT).
+//
+// Each node counts its own increments; every `interval` ms it sends its whole vector of
+// counts to one peer picked at random, and merges what it receives by taking the maximum
+// per node. Merging by max is idempotent, commutative and associative, so lost, duplicated
+// and reordered messages cannot make the counter wrong, only late: after the network heals,
+// every node converges on the same total (eventual consistency, anti-entropy).
+//
+// A node's own count is persistent (it survives a crash); what it learnt from others is not
+// and comes back through gossip.
+
+import { step, type Ctx, type Protocol } from "../../sim/types.ts";
+
+export interface GossipState {
+  self: string;
+  /** Increments seen per node id. */
+  counts: Record<string, number>;
+}
+
+export interface GossipMsg {
+  type: "gossip";
+  counts: Record<string, number>;
+}
+
+/** `inc` adds one at this node; `{ inc: n }` adds n. */
+export type GossipCmd = "inc" | { inc: number };
+
+export function total(counts: Record<string, number>): number {
+  let sum = 0;
+  for (const k of Object.keys(counts).sort()) sum += counts[k]!;
+  return sum;
+}
+
+function interval(ctx: Ctx): number {
+  return Number(ctx.params.interval ?? 200);
+}
+
+export const gossip: Protocol<GossipState, GossipMsg, GossipCmd> = {
+  init(ctx, persisted) {
+    const own = typeof persisted === "number" ? persisted : 0;
+    const counts = { [ctx.self]: own };
+    return step({ self: ctx.self, counts }, [
+      { type: "observe", kind: "value", data: { total: own } },
+      { type: "setTimer", name: "gossip", after: ctx.rng.range(0, interval(ctx)) },
+    ]);
+  },
+
+  onCommand(state, cmd, ctx) {
+    const by = cmd === "inc" ? 1 : Math.max(0, Math.floor(Number(cmd?.inc) || 0));
+    const counts = { ...state.counts, [ctx.self]: (state.counts[ctx.self] ?? 0) + by };
+    return step({ ...state, counts }, [
+      { type: "observe", kind: "value", data: { total: total(counts) } },
+      { type: "note", text: `${ctx.self} counted ${by}; it now sees ${total(counts)}` },
+    ]);
+  },
+
+  onTimer(state, _name, ctx) {
+    const effects: ReturnType<Protocol["onTimer"]>["effects"] = [
+      { type: "setTimer", name: "gossip", after: interval(ctx) },
+    ];
+    if (ctx.peers.length > 0) {
+      const to = ctx.peers[ctx.rng.int(0, ctx.peers.length - 1)]!;
+      effects.push({ type: "send", to, msg: { type: "gossip", counts: state.counts } });
+    }
+    return step(state, effects);
+  },
+
+  onMessage(state, from, msg) {
+    let changed = false;
+    const counts = { ...state.counts };
+    // Sorted keys: the merge must not depend on the order a message's keys arrived in.
+    for (const k of Object.keys(msg.counts).sort()) {
+      const v = msg.counts[k]!;
+      if (v > (counts[k] ?? 0)) {
+        counts[k] = v;
+        changed = true;
+      }
+    }
+    if (!changed) return step(state);
+    return step({ ...state, counts }, [
+      { type: "observe", kind: "value", data: { total: total(counts) } },
+      { type: "note", text: `${from}'s gossip raised the total to ${total(counts)}` },
+    ]);
+  },
+
+  persist(state) {
+    return state.counts[state.self] ?? 0;
+  },
+
+  view(state) {
+    return { status: "up", total: total(state.counts), counts: state.counts };
+  },
+
+  messageKind() {
+    return "gossip";
+  },
+};

@@ -1,0 +1,38 @@
+// The lab contract: everything the engine, the CLI and the page need to know about one lab.
+// A lab's view and lesson are paired with it in labs/views.ts, so Node and the workers never
+// load React or D3.
+
+import type { GenericSchema } from "valibot";
+import type { Scenario } from "../scenario/types.ts";
+import type { Protocol } from "../sim/types.ts";
+import type { TraceEvent } from "../sim/trace.ts";
+
+/** A broken property, pointing at the trace events (by seq) that make it. */
+export interface Violation {
+  check: string;
+  message: string;
+  t: number;
+  events: number[];
+}
+
+/** A pure function over a finished trace. */
+export interface Check {
+  id: string;
+  title: string;
+  run(trace: readonly TraceEvent[], scenario: Scenario): Violation[];
+}
+
+export interface Lab {
+  id: string;
+  title: string;
+  /** One sentence: what the lab teaches. */
+  summary: string;
+  protocol: Protocol<any, any, any>;
+  /** The lab's params: validated on every load; defaults fill what a scenario leaves out. */
+  params: GenericSchema<unknown, Record<string, unknown>>;
+  /** Message kinds the view colours, in legend order. */
+  messageKinds: string[];
+  checks: Check[];
+  /** Gallery scenarios; the first is the lab's default. Each has a unique `name`. */
+  scenarios: Scenario[];
+}

@@ -1,0 +1,351 @@
+// The deterministic engine: virtual time, the event queue, the network, faults and the trace.
+//
+// The engine never runs protocol code itself. It decides which node input comes next
+// (by (t, seq)), whether it reaches the node (crashed? partitioned?), and what the node's
+// answer — an Outcome, computed by a NodeRunner in-process or in a worker — does to the world.
+// Keeping "who computes" apart from "what it means" is what lets both hosts share this file
+// and produce identical traces.
+
+import type { Action, Scenario } from "../scenario/types.ts";
+import { DEFAULT_REACH } from "../scenario/types.ts";
+import { route, type DropReason, type NetworkState } from "./network.ts";
+import type { NodeInput, NodeStatus, Outcome } from "./node.ts";
+import { streamState } from "./prng.ts";
+import { EventQueue, before, type Keyed } from "./queue.ts";
+import {
+  circleLayout,
+  clusterLayout,
+  componentsOf,
+  groupCount,
+  groupsAsIds,
+  normalizeGroups,
+  type Point,
+} from "./topology.ts";
+import { Trace } from "./trace.ts";
+
+/** A queued input for one node. `id` is the message id of a delivery. */
+export interface NodeEvent extends Keyed {
+  node: number;
+  input: NodeInput;
+  id?: number;
+}
+
+/** A timeline action other than `command` (commands are node events). */
+export type QueuedAction = Exclude<Action, { do: "command" }> & { seq: number };
+
+/** What a host must do to nodes after the engine applied an action. */
+export type FollowUp =
+  | { op: "crash"; node: number }
+  | { op: "restart"; node: number }
+  | { op: "params"; params: Record<string, unknown> };
+
+/** The engine's own state as plain data, for snapshots (nodes are snapshotted by their host). */
+export interface EngineState {
+  now: number;
+  seq: number;
+  msgId: number;
+  queue: NodeEvent[];
+  cursor: number;
+  status: NodeStatus[];
+  net: NetworkState;
+  groups: number[];
+  pos: Point[];
+  params: Record<string, unknown>;
+  traceLength: number;
+}
+
+export class Engine {
+  readonly ids: string[];
+  readonly index = new Map<string, number>();
+  readonly trace = new Trace();
+  private readonly actions: QueuedAction[] = [];
+  private readonly home: Point[];
+  private cursor = 0;
+  private queue = new EventQueue<NodeEvent>();
+  private seq = 0;
+  private msgId = 0;
+  now = 0;
+  status: NodeStatus[];
+  net: NetworkState;
+  groups: number[];
+  pos: Point[];
+  params: Record<string, unknown>;
+  /** Node inputs handed to nodes so far (including stale timers): the work done. */
+  processed = 0;
+  /** While a worker batch is merged, timers that already ran inside the batch are claimed here. */
+  claimTimer: ((e: NodeEvent) => boolean) | undefined;
+
+  constructor(readonly scenario: Scenario, params: Record<string, unknown>) {
+    this.ids = scenario.nodes.map((n) => n.id);
+    this.ids.forEach((id, i) => this.index.set(id, i));
+    this.status = this.ids.map(() => "up");
+    this.params = { ...params };
+    this.net = {
+      spec: structuredClone(scenario.network),
+      rng: streamState(scenario.seed, "network"),
+      lastArrival: {},
+    };
+    this.pos = scenario.nodes.map((n) => ({ x: n.x, y: n.y }));
+    this.home = this.pos.map((p) => ({ ...p }));
+    this.groups = componentsOf(this.pos, this.reach);
+    if (groupCount(this.groups) > 1) {
+      this.trace.add(0, "partition", { groups: groupsAsIds(this.groups, this.ids) });
+    }
+    // Boot every node first, then the timeline in order: at equal times, a node is up before
+    // a scripted action touches it, and actions apply in the order they were written.
+    this.ids.forEach((_, i) => this.queue.push({ t: 0, seq: this.seq++, node: i, input: { kind: "init" } }));
+    const timeline = scenario.timeline
+      .map((a, k) => ({ a, k }))
+      .sort((p, q) => p.a.t - q.a.t || p.k - q.k)
+      .map((p) => p.a);
+    for (const a of timeline) {
+      const seq = this.seq++;
+      if (a.do === "command") {
+        const node = this.index.get(a.node);
+        if (node !== undefined) this.queue.push({ t: a.t, seq, node, input: { kind: "command", cmd: a.cmd } });
+      } else {
+        this.actions.push({ ...a, seq });
+      }
+    }
+  }
+
+  get reach(): number {
+    return this.net.spec.reach ?? DEFAULT_REACH;
+  }
+
+  /** The next thing to happen at or before `until`, without taking it. */
+  peek(until: number): { node: NodeEvent } | { action: QueuedAction } | null {
+    const e = this.queue.peek();
+    const a = this.actions[this.cursor];
+    const eOk = e !== undefined && e.t <= until;
+    const aOk = a !== undefined && a.t <= until;
+    if (eOk && (!aOk || before(e, a))) return { node: e };
+    if (aOk) return { action: a };
+    return null;
+  }
+
+  popNode(): NodeEvent {
+    return this.queue.pop()!;
+  }
+
+  popAction(): QueuedAction {
+    return this.actions[this.cursor++]!;
+  }
+
+  /** The next action not yet applied (the worker host's windows end at it). */
+  nextAction(): QueuedAction | undefined {
+    return this.actions[this.cursor];
+  }
+
+  /** Move the clock forward when nothing happens before `t`. */
+  advanceTo(t: number): void {
+    if (t > this.now) this.now = t;
+  }
+
+  /**
+   * Why an input cannot reach its node now, or null. Timers of a node that is not up are
+   * silently void ("skip"); deliveries to it are dropped in the trace.
+   */
+  refusal(e: NodeEvent): DropReason | "skip" | null {
+    const st = this.status[e.node]!;
+    const input = e.input;
+    if (input.kind === "deliver") {
+      if (st !== "up") return st === "down" ? "crashed" : "failed";
+      const from = this.index.get(input.from)!;
+      if (this.groups[from] !== this.groups[e.node]) return "partition";
+      return null;
+    }
+    if (input.kind === "command") return null; // traced either way, refused inside process()
+    return st === "up" ? null : "skip";
+  }
+
+  /** Hand one node event to its node (through `outcomeOf`) and apply what comes back. */
+  process(e: NodeEvent, outcomeOf: (e: NodeEvent) => Outcome): void {
+    this.now = e.t;
+    this.processed++;
+    const id = this.ids[e.node]!;
+    const input = e.input;
+    const refused = this.refusal(e);
+    if (input.kind === "deliver") {
+      if (refused !== null) {
+        this.trace.add(e.t, "drop", { from: input.from, to: id, id: e.id, reason: refused });
+        return;
+      }
+    } else if (input.kind === "command") {
+      const st = this.status[e.node]!;
+      this.trace.add(e.t, "command", st === "up" ? { node: id, cmd: input.cmd } : { node: id, cmd: input.cmd, refused: st });
+      if (st !== "up") return;
+    } else if (refused !== null) {
+      return;
+    }
+    const o = outcomeOf(e);
+    if (o.skipped) return;
+    if (input.kind === "deliver") this.trace.add(e.t, "deliver", { from: input.from, to: id, id: e.id });
+    else if (input.kind === "timer") this.trace.add(e.t, "timer", { node: id, name: input.name });
+    this.applyOutcome(e.node, o);
+  }
+
+  /** Apply a node's effects, in the order it listed them. */
+  applyOutcome(node: number, o: Outcome): void {
+    const id = this.ids[node]!;
+    if (o.error !== undefined) {
+      this.status[node] = "failed";
+      this.trace.add(this.now, "fail", { node: id, error: o.error });
+      return;
+    }
+    let k = 0;
+    for (const eff of o.effects) {
+      switch (eff.type) {
+        case "send":
+          this.send(node, String(eff.to), eff.msg);
+          break;
+        case "setTimer": {
+          const after = Number.isFinite(eff.after) && eff.after > 0 ? eff.after : 0;
+          const ev: NodeEvent = {
+            t: this.now + after,
+            seq: this.seq++,
+            node,
+            input: { kind: "timer", name: eff.name, token: o.tokens[k++]! },
+          };
+          if (this.claimTimer === undefined || !this.claimTimer(ev)) this.queue.push(ev);
+          break;
+        }
+        case "cancelTimer":
+          break; // the node's own timer table already forgot it (node.ts)
+        case "note":
+          this.trace.add(this.now, "note", { node: id, text: String(eff.text) });
+          break;
+        case "observe": {
+          const e = this.trace.add(this.now, String(eff.kind), { node: id, ...eff.data });
+          e.node = id; // a lab's data cannot overwrite who observed it
+          break;
+        }
+      }
+    }
+  }
+
+  private send(from: number, to: string, msg: unknown): void {
+    const fromId = this.ids[from]!;
+    const id = this.msgId++;
+    this.trace.add(this.now, "send", { from: fromId, to, id, msg });
+    const j = this.index.get(to);
+    let reason: DropReason | null = null;
+    if (j === undefined) reason = "unknown-node";
+    else if (this.groups[from] !== this.groups[j]) reason = "partition";
+    if (reason === null) {
+      const r = route(this.net, fromId, to, this.now);
+      if ("drop" in r) reason = r.drop;
+      else for (const at of r.arrivals) this.queue.push({ t: at, seq: this.seq++, node: j!, input: { kind: "deliver", from: fromId, msg }, id });
+    }
+    if (reason !== null) this.trace.add(this.now, "drop", { from: fromId, to, id, reason });
+  }
+
+  /** Apply a timeline action; returns what the host must then do to its nodes. */
+  applyAction(a: QueuedAction): FollowUp | null {
+    this.now = a.t;
+    switch (a.do) {
+      case "partition": {
+        const listed = new Map<string, number>();
+        a.groups.forEach((g, k) => g.forEach((id) => listed.has(id) || listed.set(id, k)));
+        // Nodes the action does not name form one more group together.
+        const rest = a.groups.length;
+        const groups = normalizeGroups(this.ids.map((id) => listed.get(id) ?? rest));
+        this.trace.add(a.t, "partition", { groups: groupsAsIds(groups, this.ids) });
+        this.setGroups(groups, false);
+        this.pos = clusterLayout(groups, this.reach);
+        return null;
+      }
+      case "heal": {
+        this.trace.add(a.t, "heal", {});
+        const homeGroups = componentsOf(this.home, this.reach);
+        this.pos = groupCount(homeGroups) === 1 ? this.home.map((p) => ({ ...p })) : circleLayout(this.ids.length);
+        this.setGroups(this.ids.map(() => 0), false);
+        return null;
+      }
+      case "move": {
+        const i = this.index.get(a.node)!;
+        this.trace.add(a.t, "move", { node: a.node, x: a.x, y: a.y });
+        this.pos[i] = { x: a.x, y: a.y };
+        this.setGroups(componentsOf(this.pos, this.reach), true);
+        return null;
+      }
+      case "crash": {
+        const i = this.index.get(a.node)!;
+        const was = this.status[i]!;
+        this.trace.add(a.t, "crash", was === "down" ? { node: a.node, noop: true } : { node: a.node });
+        if (was === "down") return null;
+        this.status[i] = "down";
+        return { op: "crash", node: i };
+      }
+      case "restart": {
+        const i = this.index.get(a.node)!;
+        const was = this.status[i]!;
+        this.trace.add(a.t, "restart", was === "up" ? { node: a.node, noop: true } : { node: a.node });
+        if (was === "up") return null;
+        this.status[i] = "up";
+        return { op: "restart", node: i };
+      }
+      case "set":
+        return this.set(a.t, a.path, a.value);
+    }
+  }
+
+  private set(t: number, path: string, value: unknown): FollowUp | null {
+    this.trace.add(t, "set", { path, value });
+    const [head, key] = splitPath(path);
+    if (head === "params") {
+      this.params = { ...this.params, [key]: value };
+      return { op: "params", params: this.params };
+    }
+    const spec = this.net.spec as unknown as Record<string, unknown>;
+    spec[key] = value;
+    if (key === "reach") this.setGroups(componentsOf(this.pos, this.reach), true);
+    return null;
+  }
+
+  /** Change the partition; when `trace` is set, record the change as partition or heal. */
+  private setGroups(groups: number[], trace: boolean): void {
+    const next = normalizeGroups(groups);
+    const changed = next.some((g, i) => g !== this.groups[i]);
+    this.groups = next;
+    if (!trace || !changed) return;
+    if (groupCount(next) === 1) this.trace.add(this.now, "heal", {});
+    else this.trace.add(this.now, "partition", { groups: groupsAsIds(next, this.ids) });
+  }
+
+  snapshot(): EngineState {
+    return structuredClone({
+      now: this.now,
+      seq: this.seq,
+      msgId: this.msgId,
+      queue: this.queue.items() as NodeEvent[],
+      cursor: this.cursor,
+      status: this.status,
+      net: this.net,
+      groups: this.groups,
+      pos: this.pos,
+      params: this.params,
+      traceLength: this.trace.length,
+    });
+  }
+
+  restore(s: EngineState): void {
+    const c = structuredClone(s);
+    this.now = c.now;
+    this.seq = c.seq;
+    this.msgId = c.msgId;
+    this.queue = EventQueue.from(c.queue);
+    this.cursor = c.cursor;
+    this.status = c.status;
+    this.net = c.net;
+    this.groups = c.groups;
+    this.pos = c.pos;
+    this.params = c.params;
+    this.trace.truncate(c.traceLength);
+  }
+}
+
+export function splitPath(path: string): [string, string] {
+  const dot = path.indexOf(".");
+  return [path.slice(0, dot), path.slice(dot + 1)];
+}

@@ -1,0 +1,168 @@
+// One simulated node: its protocol state, its random stream, its timers and whether it is up.
+//
+// Both hosts run nodes through this same code — the in-process host directly, the worker host
+// inside each Web Worker — so a handler sees exactly the same inputs wherever it runs.
+// Everything here is plain data (NodeSlot) so a snapshot is a structured clone.
+
+import type { ClockSkew } from "../scenario/types.ts";
+import { localTime } from "./clock.ts";
+import { rngOf, streamState, type RngState } from "./prng.ts";
+import type { Ctx, Effect, NodeView, Protocol, Rng } from "./types.ts";
+
+export type NodeStatus = "up" | "down" | "failed";
+
+/** What the engine hands a node. */
+export type NodeInput =
+  | { kind: "init" }
+  | { kind: "deliver"; from: string; msg: unknown }
+  | { kind: "timer"; name: string; token: number }
+  | { kind: "command"; cmd: unknown };
+
+export interface Outcome {
+  effects: Effect[];
+  /** The token given to each `setTimer` effect, in order; the engine queues the timer with it. */
+  tokens: number[];
+  /** A stale timer (cancelled or replaced): nothing happened. */
+  skipped?: boolean;
+  /** The handler threw: the node is now failed, its effects discarded. */
+  error?: string;
+}
+
+export interface NodeSlot {
+  id: string;
+  status: NodeStatus;
+  state: unknown;
+  /** What `persist` kept at the last crash; handed to `init` on restart. */
+  persisted: unknown;
+  rng: RngState;
+  /** Live timer per name: the token its queued event must carry to fire. */
+  timers: Record<string, number>;
+  nextToken: number;
+  clock: ClockSkew | undefined;
+  error?: string;
+}
+
+export interface NodeSetup {
+  id: string;
+  clock?: ClockSkew | undefined;
+}
+
+export function newSlot(seed: number, node: NodeSetup): NodeSlot {
+  return {
+    id: node.id,
+    status: "up",
+    state: undefined,
+    persisted: undefined,
+    rng: streamState(seed, "node:" + node.id),
+    timers: {},
+    nextToken: 1,
+    clock: node.clock,
+  };
+}
+
+const NO_EFFECTS: Outcome = { effects: [], tokens: [], skipped: true };
+
+/** Runs protocol handlers for a set of nodes. Holds no state of its own beyond the slots. */
+export class NodeRunner {
+  private readonly rngs = new Map<NodeSlot, Rng>();
+
+  constructor(
+    private readonly protocol: Protocol,
+    private readonly peersOf: (id: string) => readonly string[],
+    private params: Readonly<Record<string, unknown>>,
+  ) {}
+
+  setParams(params: Readonly<Record<string, unknown>>): void {
+    this.params = params;
+  }
+
+  /** Feed one input to a node at virtual time t. The slot is updated in place. */
+  handle(slot: NodeSlot, input: NodeInput, t: number): Outcome {
+    if (slot.status !== "up") return NO_EFFECTS;
+    if (input.kind === "timer") {
+      if (slot.timers[input.name] !== input.token) return NO_EFFECTS;
+      delete slot.timers[input.name];
+    }
+    const ctx = this.ctxOf(slot, t);
+    const p = this.protocol;
+    let result;
+    try {
+      switch (input.kind) {
+        case "init":
+          result = p.init(ctx, slot.persisted);
+          break;
+        case "deliver":
+          result = p.onMessage(slot.state, input.from, input.msg, ctx);
+          break;
+        case "timer":
+          result = p.onTimer(slot.state, input.name, ctx);
+          break;
+        case "command":
+          result = p.onCommand(slot.state, input.cmd, ctx);
+          break;
+      }
+    } catch (err) {
+      // Rule: a throwing node is marked failed and the run goes on.
+      slot.status = "failed";
+      slot.error = errorText(err);
+      slot.state = undefined;
+      slot.timers = {};
+      return { effects: [], tokens: [], error: slot.error };
+    }
+    slot.state = result.state;
+    const tokens: number[] = [];
+    for (const e of result.effects) {
+      if (e.type === "setTimer") {
+        const token = slot.nextToken++;
+        slot.timers[e.name] = token;
+        tokens.push(token);
+      } else if (e.type === "cancelTimer") {
+        delete slot.timers[e.name];
+      }
+    }
+    return { effects: result.effects, tokens };
+  }
+
+  /** The node stops; only what the protocol declares persistent survives. */
+  crash(slot: NodeSlot): void {
+    if (slot.status === "up") slot.persisted = this.protocol.persist?.(slot.state);
+    slot.status = "down";
+    slot.state = undefined;
+    slot.timers = {};
+  }
+
+  /** Bring a crashed (or failed) node back: `init` with its persisted state. */
+  restart(slot: NodeSlot, t: number): Outcome {
+    slot.status = "up";
+    delete slot.error;
+    return this.handle(slot, { kind: "init" }, t);
+  }
+
+  view(slot: NodeSlot): NodeView {
+    if (slot.status !== "up") return { status: slot.status, ...(slot.error ? { error: slot.error } : {}) };
+    try {
+      return this.protocol.view(slot.state);
+    } catch (err) {
+      return { status: "failed", error: errorText(err) };
+    }
+  }
+
+  private ctxOf(slot: NodeSlot, t: number): Ctx {
+    let rng = this.rngs.get(slot);
+    if (rng === undefined) {
+      rng = rngOf(slot.rng);
+      this.rngs.set(slot, rng);
+    }
+    return { self: slot.id, peers: this.peersOf(slot.id), now: localTime(t, slot.clock), rng, params: this.params };
+  }
+
+  /** Slots restored from a snapshot are new objects: forget the cached Rng wrappers. */
+  forget(): void {
+    this.rngs.clear();
+  }
+}
+
+export function errorText(err: unknown): string {
+  if (err instanceof Error) return `${err.name}: ${err.message}`;
+  return String(err);
+}

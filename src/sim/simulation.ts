@@ -1,0 +1,65 @@
+// A whole run in one thread: the engine plus the nodes' slots, driven event by event.
+// This is the reference the worker host must match; the CLI, the tests and fast-forward use it.
+
+import type { Scenario } from "../scenario/types.ts";
+import { Engine, type EngineState, type FollowUp, type NodeEvent } from "./engine.ts";
+import { NodeRunner, newSlot, type NodeSlot, type Outcome } from "./node.ts";
+import type { NodeView, Protocol } from "./types.ts";
+
+export interface SimSnapshot {
+  engine: EngineState;
+  slots: NodeSlot[];
+}
+
+/** Peers of each node: every other node, in scenario order. */
+export function peerTable(ids: readonly string[]): (id: string) => readonly string[] {
+  const table = new Map(ids.map((id) => [id, Object.freeze(ids.filter((p) => p !== id))] as const));
+  return (id) => table.get(id) ?? [];
+}
+
+export class Simulation {
+  readonly engine: Engine;
+  private readonly runner: NodeRunner;
+  private slots: NodeSlot[];
+  private readonly outcomeOf = (e: NodeEvent): Outcome => this.runner.handle(this.slots[e.node]!, e.input, e.t);
+
+  constructor(scenario: Scenario, protocol: Protocol, params: Record<string, unknown>) {
+    this.engine = new Engine(scenario, params);
+    this.runner = new NodeRunner(protocol, peerTable(this.engine.ids), this.engine.params);
+    this.slots = scenario.nodes.map((n) => newSlot(scenario.seed, n));
+  }
+
+  /** Process every event with t <= until; the clock then reads `until`. */
+  runUntil(until: number): void {
+    const e = this.engine;
+    for (;;) {
+      const next = e.peek(until);
+      if (next === null) break;
+      if ("node" in next) e.process(e.popNode(), this.outcomeOf);
+      else this.follow(e.applyAction(e.popAction()));
+    }
+    e.advanceTo(until);
+  }
+
+  private follow(f: FollowUp | null): void {
+    if (f === null) return;
+    if (f.op === "crash") this.runner.crash(this.slots[f.node]!);
+    else if (f.op === "restart") this.engine.applyOutcome(f.node, this.runner.restart(this.slots[f.node]!, this.engine.now));
+    else this.runner.setParams(f.params);
+  }
+
+  views(): NodeView[] {
+    return this.slots.map((s) => this.runner.view(s));
+  }
+
+  snapshot(): SimSnapshot {
+    return { engine: this.engine.snapshot(), slots: structuredClone(this.slots) };
+  }
+
+  restore(s: SimSnapshot): void {
+    this.engine.restore(s.engine);
+    this.slots = structuredClone(s.slots);
+    this.runner.forget();
+    this.runner.setParams(this.engine.params);
+  }
+}

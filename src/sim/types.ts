@@ -1,0 +1,76 @@
+// The contract between the engine and a lab's protocol.
+//
+// A protocol is a set of pure functions over plain data. It never sees the engine, the
+// network or a worker: like a TigerBeetle replica, it receives time and randomness through
+// `ctx` and answers with effects. That is what lets the same code run in-process, in a Web
+// Worker, in the CLI and in a test, and give the same trace everywhere.
+
+export type NodeId = string;
+
+/** A node's view of randomness: one seeded stream per node (see prng.ts). */
+export interface Rng {
+  /** A float in [0, 1). */
+  next(): number;
+  /** An integer in [lo, hi] (both inclusive). */
+  int(lo: number, hi: number): number;
+  /** A float in [lo, hi). */
+  range(lo: number, hi: number): number;
+}
+
+/** What a handler may know about the world. */
+export interface Ctx {
+  /** This node's id. */
+  readonly self: NodeId;
+  /** Every other node of the scenario, in scenario order. */
+  readonly peers: readonly NodeId[];
+  /** This node's local clock reading in ms: virtual time plus the node's skew (clock.ts). */
+  readonly now: number;
+  /** This node's own random stream. */
+  readonly rng: Rng;
+  /** The scenario's lab parameters, defaults filled in. */
+  readonly params: Readonly<Record<string, unknown>>;
+}
+
+export type Effect =
+  | { type: "send"; to: NodeId; msg: unknown }
+  /** Fire `onTimer(name)` after `after` ms of virtual time; replaces a timer of the same name. */
+  | { type: "setTimer"; name: string; after: number }
+  | { type: "cancelTimer"; name: string }
+  /** One line of narration for the learner. */
+  | { type: "note"; text: string }
+  /**
+   * A lab-specific observation written to the trace as `{kind, node, ...data}`
+   * (Raft's `role` and `apply`). Checkers read these.
+   */
+  | { type: "observe"; kind: string; data: Record<string, unknown> };
+
+export interface Step<S> {
+  state: S;
+  effects: Effect[];
+}
+
+/** What the UI shows of one node: a label, a status word, and any lab-specific fields. */
+export interface NodeView {
+  status: string;
+  [field: string]: unknown;
+}
+
+export interface Protocol<S = unknown, M = unknown, C = unknown> {
+  /**
+   * A fresh node, or a restarted one: `persisted` is what `persist` kept at the crash
+   * (undefined on first boot). Returns the state and the first effects (timers, usually).
+   */
+  init(ctx: Ctx, persisted?: unknown): Step<S>;
+  onMessage(state: S, from: NodeId, msg: M, ctx: Ctx): Step<S>;
+  onTimer(state: S, name: string, ctx: Ctx): Step<S>;
+  onCommand(state: S, cmd: C, ctx: Ctx): Step<S>;
+  /** The state that survives a crash (Raft: currentTerm, votedFor, log). Default: nothing. */
+  persist?(state: S): unknown;
+  view(state: S): NodeView;
+  /** A short word for a message's kind, used to colour it in flight. */
+  messageKind?(msg: M): string;
+}
+
+export function step<S>(state: S, effects: Effect[] = []): Step<S> {
+  return { state, effects };
+}
