@@ -9,7 +9,7 @@
 import type { Action, Scenario } from "../scenario/types.ts";
 import { DEFAULT_REACH } from "../scenario/types.ts";
 import { route, type DropReason, type NetworkState } from "./network.ts";
-import type { NodeInput, NodeStatus, Outcome } from "./node.ts";
+import { timerDelay, type NodeInput, type NodeStatus, type Outcome } from "./node.ts";
 import { streamState } from "./prng.ts";
 import { EventQueue, before, type Keyed } from "./queue.ts";
 import {
@@ -200,9 +200,8 @@ export class Engine {
           this.send(node, String(eff.to), eff.msg);
           break;
         case "setTimer": {
-          const after = Number.isFinite(eff.after) && eff.after > 0 ? eff.after : 0;
           const ev: NodeEvent = {
-            t: this.now + after,
+            t: this.now + timerDelay(eff.after),
             seq: this.seq++,
             node,
             input: { kind: "timer", name: eff.name, token: o.tokens[k++]! },

@@ -60,6 +60,11 @@ export function newSlot(seed: number, node: NodeSetup): NodeSlot {
   };
 }
 
+/** The delay a `setTimer` effect asks for, made safe: both hosts schedule with this. */
+export function timerDelay(after: unknown): number {
+  return typeof after === "number" && Number.isFinite(after) && after > 0 ? after : 0;
+}
+
 const NO_EFFECTS: Outcome = { effects: [], tokens: [], skipped: true };
 
 /** Runs protocol handlers for a set of nodes. Holds no state of its own beyond the slots. */

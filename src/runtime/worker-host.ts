@@ -1,0 +1,217 @@
+// The worker host: each node's state lives in its own worker (one node a worker; past 16
+// nodes, several share one), called through comlink. Web Workers in the page,
+// worker_threads in Node — the host only sees a comlink Endpoint.
+//
+// Speed without giving up determinism: conservative lookahead, as in parallel discrete-event
+// simulation. A message takes at least the minimum link latency L to arrive, so events at
+// different nodes less than L apart cannot affect one another. From the earliest pending
+// event at T, everything before T + L (and before the next scripted action) is one window:
+// each worker gets its share in one call and runs it, including timers its nodes set and
+// fire inside the window. The engine then merges all outcomes in (t, seq) order, exactly the
+// order the in-process host would have produced them, so the trace — and its hash — match.
+//
+// Wall-clock timers appear here only as a watchdog: a worker that dies or hangs is reported,
+// never waited on forever. They never influence the run.
+
+import * as Comlink from "comlink";
+import { Engine, type FollowUp, type NodeEvent } from "../sim/engine.ts";
+import { minLatency } from "../sim/network.ts";
+import type { NodeSlot, Outcome } from "../sim/node.ts";
+import { before, EventQueue } from "../sim/queue.ts";
+import type { NodeView } from "../sim/types.ts";
+import type { BatchItem, NodeWorkerApi, Run, RunConfig, RunSnapshot } from "./types.ts";
+
+/** A started worker, whichever platform made it. */
+export interface WorkerHandle {
+  endpoint: Comlink.Endpoint;
+  terminate(): void;
+  /** Call `cb` if the worker dies (an uncaught error, an exit). */
+  onDeath(cb: (why: string) => void): void;
+}
+
+export interface WorkerHostOptions {
+  spawn: () => WorkerHandle;
+  /** How long one call may take before the worker counts as hung (wall-clock ms). */
+  timeoutMs?: number;
+  /** Nodes get a worker each up to this many; past it they share. */
+  maxWorkers?: number;
+}
+
+export class WorkerHostError extends Error {
+  override name = "WorkerHostError";
+}
+
+interface Merged extends NodeEvent {
+  outcome?: Outcome;
+}
+
+interface Worker {
+  api: Comlink.Remote<NodeWorkerApi>;
+  handle: WorkerHandle;
+  nodes: number[];
+  death: Promise<never>;
+}
+
+export async function startInWorkers(cfg: RunConfig, opts: WorkerHostOptions): Promise<Run> {
+  const { scenario } = cfg;
+  const engine = new Engine(scenario, cfg.params);
+  const n = engine.ids.length;
+  const count = Math.min(n, opts.maxWorkers ?? 16);
+  const timeoutMs = opts.timeoutMs ?? 10_000;
+  const workers: Worker[] = [];
+  const ownerOf = (node: number) => node % count;
+
+  for (let k = 0; k < count; k++) {
+    const handle = opts.spawn();
+    const death = new Promise<never>((_, reject) =>
+      handle.onDeath((why) => reject(new WorkerHostError(`the worker holding ${nodesText(k)} died: ${why}`))),
+    );
+    death.catch(() => {}); // observed by `call`; never an unhandled rejection
+    workers.push({ api: Comlink.wrap<NodeWorkerApi>(handle.endpoint), handle, nodes: [], death });
+  }
+  for (let i = 0; i < n; i++) workers[ownerOf(i)]!.nodes.push(i);
+
+  function nodesText(k: number): string {
+    const ids: string[] = [];
+    for (let i = k; i < n; i += count) ids.push(engine.ids[i]!);
+    return ids.join(", ");
+  }
+
+  /** One call to a worker, raced against its death and the watchdog. */
+  async function call<T>(k: number, what: string, f: (api: Comlink.Remote<NodeWorkerApi>) => Promise<T>): Promise<T> {
+    const w = workers[k]!;
+    let timer: ReturnType<typeof setTimeout> | undefined;
+    const hung = new Promise<never>((_, reject) => {
+      timer = setTimeout(
+        () => reject(new WorkerHostError(`the worker holding ${nodesText(k)} did not answer ${what} within ${timeoutMs / 1000} s`)),
+        timeoutMs,
+      );
+    });
+    try {
+      return await Promise.race([f(w.api), w.death, hung]);
+    } finally {
+      clearTimeout(timer);
+    }
+  }
+
+  await Promise.all(
+    workers.map((w, k) =>
+      call(k, "setup", (api) =>
+        api.setup({
+          labId: cfg.labId,
+          seed: scenario.seed,
+          ids: engine.ids,
+          nodes: w.nodes.map((i) => ({ index: i, id: engine.ids[i]!, clock: scenario.nodes[i]!.clock })),
+          params: cfg.params,
+        }),
+      ),
+    ),
+  );
+
+  async function follow(f: FollowUp | null): Promise<void> {
+    if (f === null) return;
+    if (f.op === "crash") await call(ownerOf(f.node), "crash", (api) => api.crash(f.node));
+    else if (f.op === "restart") {
+      const o = await call(ownerOf(f.node), "restart", (api) => api.restart(f.node, engine.now));
+      engine.applyOutcome(f.node, o);
+    } else await Promise.all(workers.map((_, k) => call(k, "setParams", (api) => api.setParams(f.params))));
+  }
+
+  /** Whether the engine would let this event reach its node (decided the same at merge time). */
+  function reaches(e: NodeEvent): boolean {
+    if (e.input.kind === "command") return engine.status[e.node] === "up";
+    return engine.refusal(e) === null;
+  }
+
+  async function runWindow(until: number): Promise<void> {
+    const first = engine.peek(until);
+    if (first === null || !("node" in first)) return;
+    const action = engine.nextAction();
+    const horizon = first.node.t + minLatency(engine.net.spec);
+    const endT = action !== undefined && action.t < horizon ? action.t : horizon;
+    const batch: Merged[] = [];
+    const perWorker: { items: BatchItem[]; events: Merged[] }[] = workers.map(() => ({ items: [], events: [] }));
+    for (;;) {
+      const next = engine.peek(until);
+      if (next === null || !("node" in next) || next.node.t >= horizon) break;
+      if (action !== undefined && !before(next.node, action)) break;
+      const e: Merged = engine.popNode();
+      batch.push(e);
+      if (reaches(e)) {
+        const share = perWorker[ownerOf(e.node)]!;
+        share.items.push({ t: e.t, seq: e.seq, node: e.node, input: e.input });
+        share.events.push(e);
+      }
+    }
+    const local = new Map<string, Outcome>();
+    await Promise.all(
+      perWorker.map(async (share, k) => {
+        if (share.items.length === 0) return;
+        const r = await call(k, "a batch", (api) => api.runWindow(share.items, endT, until));
+        r.outcomes.forEach((o, j) => (share.events[j]!.outcome = o));
+        for (const rec of r.local) local.set(rec.node + ":" + rec.token, rec.outcome);
+      }),
+    );
+    const merge = EventQueue.from(batch);
+    engine.claimTimer = (ev) => {
+      if (ev.input.kind !== "timer") return false;
+      const key = ev.node + ":" + ev.input.token;
+      const o = local.get(key);
+      if (o === undefined) return false;
+      local.delete(key);
+      merge.push({ ...ev, outcome: o });
+      return true;
+    };
+    try {
+      for (let m = merge.pop(); m !== undefined; m = merge.pop()) engine.process(m, outcomeOf);
+    } finally {
+      engine.claimTimer = undefined;
+    }
+    if (local.size > 0) throw new WorkerHostError(`internal: ${local.size} timers ran in a worker but were never scheduled`);
+  }
+
+  function outcomeOf(e: NodeEvent): Outcome {
+    const o = (e as Merged).outcome;
+    if (o === undefined) throw new WorkerHostError(`internal: no outcome for ${e.input.kind} at ${e.t} on ${engine.ids[e.node]}`);
+    return o;
+  }
+
+  return {
+    host: "worker",
+    engine,
+    workerCount: count,
+    async advance(until) {
+      for (;;) {
+        const next = engine.peek(until);
+        if (next === null) break;
+        if ("action" in next) await follow(engine.applyAction(engine.popAction()));
+        else await runWindow(until);
+      }
+      engine.advanceTo(until);
+    },
+    async views() {
+      const out: NodeView[] = new Array(n);
+      const parts = await Promise.all(workers.map((_, k) => call(k, "views", (api) => api.views())));
+      for (const part of parts) for (const { node, view } of part) out[node] = view;
+      return out;
+    },
+    async snapshot(): Promise<RunSnapshot> {
+      const slots: NodeSlot[] = new Array(n);
+      const parts = await Promise.all(workers.map((_, k) => call(k, "snapshot", (api) => api.snapshot())));
+      for (const part of parts) for (const { index, slot } of part) slots[index] = slot;
+      return { engine: engine.snapshot(), slots };
+    },
+    async restore(s: RunSnapshot) {
+      engine.restore(s.engine);
+      await Promise.all(
+        workers.map((w, k) => call(k, "restore", (api) => api.restore(w.nodes.map((i) => ({ index: i, slot: s.slots[i]! }))))),
+      );
+    },
+    close() {
+      for (const w of workers) {
+        w.api[Comlink.releaseProxy]();
+        w.handle.terminate();
+      }
+    },
+  };
+}
