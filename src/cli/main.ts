@@ -1,0 +1,260 @@
+// The headless runner: the same scenarios on the same engine, from a terminal.
+//
+//   splitbrain run <scenario.json | URL | -> [--until ms] [--host inprocess|worker] [--trace file.jsonl] [--json]
+//   splitbrain labs [--json]
+//   splitbrain scenario <lab> [name]
+//   splitbrain url <scenario.json> [--base URL]
+//   splitbrain decode <URL>
+//
+// Exit codes: 0 all checks pass, 1 a check found violations, 2 bad input (one line on
+// stderr, never a stack trace), 3 the run itself broke (a worker died or hung).
+
+import { readFileSync, writeFileSync } from "node:fs";
+import { parseArgs } from "node:util";
+import { labById, labs, loadScenario, runConfig } from "../labs/index.ts";
+import type { Lab, Violation } from "../labs/types.ts";
+import { startInProcess } from "../runtime/inprocess-host.ts";
+import { spawnNodeWorker } from "../runtime/spawn-node.ts";
+import type { HostKind, Run } from "../runtime/types.ts";
+import { WorkerHostError, startInWorkers } from "../runtime/worker-host.ts";
+import { decodeLink, linkFor } from "../scenario/codec.ts";
+import type { Scenario } from "../scenario/types.ts";
+import { traceLine } from "../sim/trace.ts";
+import type { NodeView } from "../sim/types.ts";
+
+export interface Io {
+  out(text: string): void;
+  err(text: string): void;
+  /** Standard input, read whole (for `run -`). */
+  stdin(): string;
+}
+
+/** Bad input: printed as one line, exit code 2. */
+class InputError extends Error {}
+
+const USAGE = `usage:
+  splitbrain run <scenario.json | URL | -> [--until ms] [--host inprocess|worker] [--trace file.jsonl] [--json]
+  splitbrain labs [--json]
+  splitbrain scenario <lab> [name]
+  splitbrain url <scenario.json> [--base URL]
+  splitbrain decode <URL>`;
+
+export const DEFAULT_BASE = "http://localhost:5173/";
+
+export async function main(argv: string[], io: Io): Promise<number> {
+  try {
+    const [command, ...rest] = argv;
+    switch (command) {
+      case "run":
+        return await runCommand(rest, io);
+      case "labs":
+        return labsCommand(rest, io);
+      case "scenario":
+        return scenarioCommand(rest, io);
+      case "url":
+        return urlCommand(rest, io);
+      case "decode":
+        return decodeCommand(rest, io);
+      case undefined:
+      case "help":
+      case "--help":
+      case "-h":
+        io.out(USAGE);
+        return command === undefined ? 2 : 0;
+      default:
+        throw new InputError(`unknown command "${command}" (try: run, labs, scenario, url, decode)`);
+    }
+  } catch (err) {
+    if (err instanceof InputError) {
+      io.err(`splitbrain: ${err.message}`);
+      return 2;
+    }
+    if (err instanceof WorkerHostError) {
+      io.err(`splitbrain: the run stopped: ${err.message}`);
+      return 3;
+    }
+    io.err(`splitbrain: internal error: ${err instanceof Error ? err.message : String(err)}`);
+    return 3;
+  }
+}
+
+/** node:util's parseArgs, with its errors turned into one readable line. */
+function args<T extends Parameters<typeof parseArgs>[0]["options"]>(argv: string[], options: T, positionals: [number, number]) {
+  let parsed;
+  try {
+    parsed = parseArgs({ args: argv, options, allowPositionals: true, strict: true });
+  } catch (err) {
+    throw new InputError(String(err instanceof Error ? err.message : err).split("\n")[0]!.replace(/\. To specify.*$/, ""));
+  }
+  const [min, max] = positionals;
+  if (parsed.positionals.length < min) throw new InputError(`missing argument\n${USAGE}`.split("\n")[0]!);
+  if (parsed.positionals.length > max) throw new InputError(`unexpected argument "${parsed.positionals[max]}"`);
+  return parsed;
+}
+
+/** A scenario from a file, a link, or standard input ("-"). */
+function readScenario(source: string, io: Io): { scenario: Scenario; params: Record<string, unknown> } {
+  if (source.includes("#s=") || /^https?:\/\//.test(source)) {
+    const r = decodeLink(source, labs);
+    if (!r.ok) throw new InputError(r.error);
+    return r;
+  }
+  let text: string;
+  try {
+    text = source === "-" ? io.stdin() : readFileSync(source, "utf8");
+  } catch {
+    throw new InputError(`cannot read "${source}": no such file (give a scenario file, a link, or - for standard input)`);
+  }
+  let json: unknown;
+  try {
+    json = JSON.parse(text);
+  } catch (err) {
+    throw new InputError(`"${source}" is not valid JSON: ${err instanceof Error ? err.message : String(err)}`);
+  }
+  const r = loadScenario(json);
+  if (!r.ok) throw new InputError(r.error);
+  return r;
+}
+
+export interface Summary {
+  lab: string;
+  scenario: string | null;
+  seed: number;
+  host: HostKind;
+  time: number;
+  events: number;
+  traceHash: string;
+  eventsPerSecond: number;
+  checks: { id: string; title: string; violations: Violation[] }[];
+  nodes: ({ id: string } & NodeView)[];
+}
+
+async function runCommand(argv: string[], io: Io): Promise<number> {
+  const { values, positionals } = args(
+    argv,
+    {
+      until: { type: "string" },
+      host: { type: "string" },
+      trace: { type: "string" },
+      json: { type: "boolean" },
+    },
+    [1, 1],
+  );
+  const host = values.host ?? "inprocess";
+  if (host !== "inprocess" && host !== "worker") throw new InputError(`--host must be inprocess or worker, not "${host}"`);
+  const { scenario, params } = readScenario(positionals[0]!, io);
+  let until = scenario.until;
+  if (values.until !== undefined) {
+    until = Number(values.until);
+    if (!Number.isFinite(until) || until < 0 || until > 86_400_000) throw new InputError(`--until must be a time in ms between 0 and 86400000`);
+  }
+  const lab = labById(scenario.lab)!;
+  const cfg = runConfig(scenario, params);
+  const run: Run = host === "worker" ? await startInWorkers(cfg, { spawn: spawnNodeWorker }) : startInProcess(cfg);
+  try {
+    const started = performance.now();
+    await run.advance(until);
+    const seconds = (performance.now() - started) / 1000;
+    const summary = summarize(run, lab, scenario, seconds);
+    summary.nodes = (await run.views()).map((v, i) => ({ id: scenario.nodes[i]!.id, ...v }));
+    if (values.trace !== undefined) writeTrace(values.trace, run);
+    io.out(values.json ? JSON.stringify(summary) : formatSummary(summary));
+    return summary.checks.some((c) => c.violations.length > 0) ? 1 : 0;
+  } finally {
+    run.close();
+  }
+}
+
+function writeTrace(file: string, run: Run): void {
+  const lines = run.engine.trace.events.map(traceLine);
+  try {
+    writeFileSync(file, lines.length > 0 ? lines.join("\n") + "\n" : "");
+  } catch (err) {
+    throw new InputError(`cannot write the trace to "${file}": ${err instanceof Error ? err.message : String(err)}`);
+  }
+}
+
+export function summarize(run: Run, lab: Lab, scenario: Scenario, seconds: number): Summary {
+  const events = run.engine.trace.events;
+  return {
+    lab: lab.id,
+    scenario: scenario.name ?? null,
+    seed: scenario.seed,
+    host: run.host,
+    time: run.engine.now,
+    events: events.length,
+    traceHash: run.engine.trace.hash(),
+    eventsPerSecond: seconds > 0 ? Math.round(events.length / seconds) : 0,
+    checks: lab.checks.map((c) => ({ id: c.id, title: c.title, violations: c.run(events, scenario) })),
+    nodes: [],
+  };
+}
+
+function formatSummary(s: Summary): string {
+  const lines = [
+    `lab       ${s.lab}${s.scenario ? ` (${s.scenario})` : ""}`,
+    `seed      ${s.seed}`,
+    `host      ${s.host}`,
+    `time      ${s.time} ms of virtual time`,
+    `events    ${s.events}`,
+    `trace     ${s.traceHash}`,
+    `speed     ${s.eventsPerSecond.toLocaleString("en-US")} events/s`,
+  ];
+  for (const c of s.checks) {
+    lines.push(`check     ${c.id}: ${c.violations.length === 0 ? "ok" : `${c.violations.length} violation(s)`}`);
+    for (const v of c.violations.slice(0, 5)) lines.push(`            at ${v.t} ms: ${v.message} (events ${v.events.join(", ")})`);
+    if (c.violations.length > 5) lines.push(`            … and ${c.violations.length - 5} more`);
+  }
+  for (const n of s.nodes) {
+    const { id, status, ...rest } = n;
+    const fields = Object.entries(rest)
+      .filter(([, v]) => v === null || typeof v !== "object")
+      .map(([k, v]) => `${k}=${String(v)}`);
+    lines.push(`node      ${id} ${status}${fields.length ? " " + fields.join(" ") : ""}`);
+  }
+  return lines.join("\n");
+}
+
+function labsCommand(argv: string[], io: Io): number {
+  const { values } = args(argv, { json: { type: "boolean" } }, [0, 0]);
+  const list = labs.map((l) => ({
+    id: l.id,
+    title: l.title,
+    summary: l.summary,
+    scenarios: l.scenarios.map((s) => ({ name: s.name ?? "", title: s.title ?? "" })),
+  }));
+  if (values.json) io.out(JSON.stringify(list));
+  else
+    io.out(
+      list
+        .map((l) => [`${l.id} — ${l.title}: ${l.summary}`, ...l.scenarios.map((s, k) => `  ${s.name}${k === 0 ? " (default)" : ""}: ${s.title}`)].join("\n"))
+        .join("\n"),
+    );
+  return 0;
+}
+
+function scenarioCommand(argv: string[], io: Io): number {
+  const { positionals } = args(argv, {}, [1, 2]);
+  const [labId, name] = positionals;
+  const lab = labById(labId!);
+  if (lab === undefined) throw new InputError(`unknown lab "${labId}" (known: ${labs.map((l) => l.id).join(", ")})`);
+  const s = name === undefined ? lab.scenarios[0] : lab.scenarios.find((x) => x.name === name);
+  if (s === undefined) throw new InputError(`lab ${lab.id} has no scenario "${name}" (known: ${lab.scenarios.map((x) => x.name).join(", ")})`);
+  io.out(JSON.stringify(s, null, 2));
+  return 0;
+}
+
+function urlCommand(argv: string[], io: Io): number {
+  const { values, positionals } = args(argv, { base: { type: "string" } }, [1, 1]);
+  const { scenario } = readScenario(positionals[0]!, io);
+  io.out(linkFor(scenario, values.base ?? process.env.SPLITBRAIN_BASE ?? DEFAULT_BASE));
+  return 0;
+}
+
+function decodeCommand(argv: string[], io: Io): number {
+  const { positionals } = args(argv, {}, [1, 1]);
+  const r = decodeLink(positionals[0]!, labs);
+  if (!r.ok) throw new InputError(r.error);
+  io.out(JSON.stringify(r.scenario, null, 2));
+  return 0;
+}
