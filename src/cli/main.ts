@@ -65,17 +65,19 @@ export async function main(argv: string[], io: Io): Promise<number> {
         throw new InputError(`unknown command "${command}" (try: run, labs, scenario, url, decode)`);
     }
   } catch (err) {
+    const text = err instanceof Error ? err.message : String(err);
     if (err instanceof InputError) {
-      io.err(`splitbrain: ${err.message}`);
+      io.err(oneLine(`splitbrain: ${text}`));
       return 2;
     }
-    if (err instanceof WorkerHostError) {
-      io.err(`splitbrain: the run stopped: ${err.message}`);
-      return 3;
-    }
-    io.err(`splitbrain: internal error: ${err instanceof Error ? err.message : String(err)}`);
+    io.err(oneLine(err instanceof WorkerHostError ? `splitbrain: the run stopped: ${text}` : `splitbrain: internal error: ${text}`));
     return 3;
   }
+}
+
+/** Errors are one line, whatever the message they quote. */
+function oneLine(text: string): string {
+  return text.replace(/\s*\n\s*/g, " ").trim();
 }
 
 /** node:util's parseArgs, with its errors turned into one readable line. */
