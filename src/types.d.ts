@@ -1,9 +1,9 @@
 declare module "comlink/dist/esm/node-adapter.mjs" {
   import type { Endpoint } from "comlink";
   export interface NodeEndpoint {
-    postMessage(message: unknown, transfer?: unknown[]): void;
-    on(type: string, listener: (...args: any[]) => void, options?: object): void;
-    off(type: string, listener: (...args: any[]) => void, options?: object): void;
+    postMessage(message: any, transfer?: any): void;
+    on(type: any, listener: any): unknown;
+    off(type: any, listener: any): unknown;
     start?: () => void;
   }
   export default function nodeEndpoint(nep: NodeEndpoint): Endpoint;

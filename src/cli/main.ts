@@ -10,7 +10,7 @@
 // stderr, never a stack trace), 3 the run itself broke (a worker died or hung).
 
 import { readFileSync, writeFileSync } from "node:fs";
-import { parseArgs } from "node:util";
+import { parseArgs, type ParseArgsConfig } from "node:util";
 import { labById, labs, loadScenario, runConfig } from "../labs/index.ts";
 import type { Lab, Violation } from "../labs/types.ts";
 import { startInProcess } from "../runtime/inprocess-host.ts";
@@ -81,7 +81,7 @@ function oneLine(text: string): string {
 }
 
 /** node:util's parseArgs, with its errors turned into one readable line. */
-function args<T extends Parameters<typeof parseArgs>[0]["options"]>(argv: string[], options: T, positionals: [number, number]) {
+function args<O extends NonNullable<ParseArgsConfig["options"]>>(argv: string[], options: O, positionals: [number, number]) {
   let parsed;
   try {
     parsed = parseArgs({ args: argv, options, allowPositionals: true, strict: true });

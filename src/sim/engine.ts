@@ -8,7 +8,7 @@
 
 import type { Action, Scenario } from "../scenario/types.ts";
 import { DEFAULT_REACH } from "../scenario/types.ts";
-import { route, type DropReason, type NetworkState } from "./network.ts";
+import { newNetwork, route, type DropReason, type NetworkState } from "./network.ts";
 import { timerDelay, type NodeInput, type NodeStatus, type Outcome } from "./node.ts";
 import { streamState } from "./prng.ts";
 import { EventQueue, before, type Keyed } from "./queue.ts";
@@ -27,7 +27,12 @@ import { Trace } from "./trace.ts";
 export interface NodeEvent extends Keyed {
   node: number;
   input: NodeInput;
-  id?: number;
+  /**
+   * A delivery's message id and sender index; -1 for other inputs. Every event carries both
+   * so that all queued objects share one shape: the heap's comparisons stay monomorphic.
+   */
+  id: number;
+  src: number;
 }
 
 /** A timeline action other than `command` (commands are node events). */
@@ -60,6 +65,7 @@ export class Engine {
   readonly trace = new Trace();
   private readonly actions: QueuedAction[] = [];
   private readonly home: Point[];
+  private readonly arrivals: number[] = [0, 0];
   private cursor = 0;
   private queue = new EventQueue<NodeEvent>();
   private seq = 0;
@@ -80,11 +86,7 @@ export class Engine {
     this.ids.forEach((id, i) => this.index.set(id, i));
     this.status = this.ids.map(() => "up");
     this.params = { ...params };
-    this.net = {
-      spec: structuredClone(scenario.network),
-      rng: streamState(scenario.seed, "network"),
-      lastArrival: {},
-    };
+    this.net = newNetwork(structuredClone(scenario.network), streamState(scenario.seed, "network"), this.ids.length);
     this.pos = scenario.nodes.map((n) => ({ x: n.x, y: n.y }));
     this.home = this.pos.map((p) => ({ ...p }));
     this.groups = componentsOf(this.pos, this.reach);
@@ -93,7 +95,7 @@ export class Engine {
     }
     // Boot every node first, then the timeline in order: at equal times, a node is up before
     // a scripted action touches it, and actions apply in the order they were written.
-    this.ids.forEach((_, i) => this.queue.push({ t: 0, seq: this.seq++, node: i, input: { kind: "init" } }));
+    this.ids.forEach((_, i) => this.queue.push({ t: 0, seq: this.seq++, node: i, input: { kind: "init" }, id: -1, src: -1 }));
     const timeline = scenario.timeline
       .map((a, k) => ({ a, k }))
       .sort((p, q) => p.a.t - q.a.t || p.k - q.k)
@@ -102,7 +104,7 @@ export class Engine {
       const seq = this.seq++;
       if (a.do === "command") {
         const node = this.index.get(a.node);
-        if (node !== undefined) this.queue.push({ t: a.t, seq, node, input: { kind: "command", cmd: a.cmd } });
+        if (node !== undefined) this.queue.push({ t: a.t, seq, node, input: { kind: "command", cmd: a.cmd }, id: -1, src: -1 });
       } else {
         this.actions.push({ ...a, seq });
       }
@@ -151,8 +153,7 @@ export class Engine {
     const input = e.input;
     if (input.kind === "deliver") {
       if (st !== "up") return st === "down" ? "crashed" : "failed";
-      const from = this.index.get(input.from)!;
-      if (this.groups[from] !== this.groups[e.node]) return "partition";
+      if (this.groups[e.src] !== this.groups[e.node]) return "partition";
       return null;
     }
     if (input.kind === "command") return null; // traced either way, refused inside process()
@@ -168,7 +169,7 @@ export class Engine {
     const refused = this.refusal(e);
     if (input.kind === "deliver") {
       if (refused !== null) {
-        this.trace.add(e.t, "drop", { from: input.from, to: id, id: e.id, reason: refused });
+        this.trace.push({ t: e.t, seq: this.trace.nextSeq, kind: "drop", from: input.from, to: id, id: e.id, reason: refused });
         return;
       }
     } else if (input.kind === "command") {
@@ -180,8 +181,8 @@ export class Engine {
     }
     const o = outcomeOf(e);
     if (o.skipped) return;
-    if (input.kind === "deliver") this.trace.add(e.t, "deliver", { from: input.from, to: id, id: e.id });
-    else if (input.kind === "timer") this.trace.add(e.t, "timer", { node: id, name: input.name });
+    if (input.kind === "deliver") this.trace.push({ t: e.t, seq: this.trace.nextSeq, kind: "deliver", from: input.from, to: id, id: e.id });
+    else if (input.kind === "timer") this.trace.push({ t: e.t, seq: this.trace.nextSeq, kind: "timer", node: id, name: input.name });
     this.applyOutcome(e.node, o);
   }
 
@@ -205,6 +206,8 @@ export class Engine {
             seq: this.seq++,
             node,
             input: { kind: "timer", name: eff.name, token: o.tokens[k++]! },
+            id: -1,
+            src: -1,
           };
           if (this.claimTimer === undefined || !this.claimTimer(ev)) this.queue.push(ev);
           break;
@@ -212,7 +215,7 @@ export class Engine {
         case "cancelTimer":
           break; // the node's own timer table already forgot it (node.ts)
         case "note":
-          this.trace.add(this.now, "note", { node: id, text: String(eff.text) });
+          this.trace.push({ t: this.now, seq: this.trace.nextSeq, kind: "note", node: id, text: String(eff.text) });
           break;
         case "observe": {
           const e = this.trace.add(this.now, String(eff.kind), { node: id, ...eff.data });
@@ -226,17 +229,18 @@ export class Engine {
   private send(from: number, to: string, msg: unknown): void {
     const fromId = this.ids[from]!;
     const id = this.msgId++;
-    this.trace.add(this.now, "send", { from: fromId, to, id, msg });
+    this.trace.push({ t: this.now, seq: this.trace.nextSeq, kind: "send", from: fromId, to, id, msg });
     const j = this.index.get(to);
     let reason: DropReason | null = null;
     if (j === undefined) reason = "unknown-node";
     else if (this.groups[from] !== this.groups[j]) reason = "partition";
     if (reason === null) {
-      const r = route(this.net, fromId, to, this.now);
-      if ("drop" in r) reason = r.drop;
-      else for (const at of r.arrivals) this.queue.push({ t: at, seq: this.seq++, node: j!, input: { kind: "deliver", from: fromId, msg }, id });
+      const copies = route(this.net, from, j!, this.ids, this.now, this.arrivals);
+      if (copies === 0) reason = "loss";
+      const input: NodeInput = { kind: "deliver", from: fromId, msg };
+      for (let c = 0; c < copies; c++) this.queue.push({ t: this.arrivals[c]!, seq: this.seq++, node: j!, input, id, src: from });
     }
-    if (reason !== null) this.trace.add(this.now, "drop", { from: fromId, to, id, reason });
+    if (reason !== null) this.trace.push({ t: this.now, seq: this.trace.nextSeq, kind: "drop", from: fromId, to, id, reason });
   }
 
   /** Apply a timeline action; returns what the host must then do to its nodes. */

@@ -14,34 +14,36 @@ export type DropReason = "partition" | "loss" | "crashed" | "failed" | "unknown-
 export interface NetworkState {
   spec: NetworkSpec;
   rng: RngState;
-  /** Last scheduled arrival per directed link "from>to", for FIFO links (reorder off). */
-  lastArrival: Record<string, number>;
+  /** Last scheduled arrival per directed link (from * n + to), for FIFO links (reorder off). */
+  lastArrival: number[];
 }
 
-/** Decide a send's fate: the arrival time of each copy, or the reason it is lost. */
-export function route(
-  net: NetworkState,
-  from: string,
-  to: string,
-  t: number,
-): { drop: DropReason } | { arrivals: number[] } {
+export function newNetwork(spec: NetworkSpec, rng: RngState, nodes: number): NetworkState {
+  return { spec, rng, lastArrival: new Array<number>(nodes * nodes).fill(0) };
+}
+
+/**
+ * Decide a send's fate: writes the arrival time of each copy into `arrivals` and returns how
+ * many there are (1, or 2 when duplicated), or 0 when the message is lost. `from` and `to`
+ * are node indices; `ids` names them for per-link latencies.
+ */
+export function route(net: NetworkState, from: number, to: number, ids: readonly string[], t: number, arrivals: number[]): number {
   const lossDraw = nextFloat(net.rng);
   const dupDraw = nextFloat(net.rng);
-  if (lossDraw < net.spec.loss) return { drop: "loss" };
+  if (lossDraw < net.spec.loss) return 0;
   const copies = dupDraw < net.spec.duplicate ? 2 : 1;
-  const [lo, hi] = linkLatency(net.spec, from, to);
-  const arrivals: number[] = [];
-  const link = from + ">" + to;
+  const [lo, hi] = net.spec.links === undefined ? net.spec.latency : linkLatency(net.spec, ids[from]!, ids[to]!);
+  const link = from * ids.length + to;
   for (let c = 0; c < copies; c++) {
     let at = t + lo + nextFloat(net.rng) * (hi - lo);
     if (!net.spec.reorder) {
-      const last = net.lastArrival[link];
-      if (last !== undefined && last > at) at = last;
+      const last = net.lastArrival[link]!;
+      if (last > at) at = last;
       net.lastArrival[link] = at;
     }
-    arrivals.push(at);
+    arrivals[c] = at;
   }
-  return { arrivals };
+  return copies;
 }
 
 export function linkLatency(spec: NetworkSpec, from: string, to: string): [number, number] {

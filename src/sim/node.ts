@@ -65,11 +65,21 @@ export function timerDelay(after: unknown): number {
   return typeof after === "number" && Number.isFinite(after) && after > 0 ? after : 0;
 }
 
+const NO_TOKENS: number[] = [];
 const NO_EFFECTS: Outcome = { effects: [], tokens: [], skipped: true };
 
 /** Runs protocol handlers for a set of nodes. Holds no state of its own beyond the slots. */
+/** The context object handed to handlers; one per slot, its clock reading updated per call. */
+interface LiveCtx {
+  self: string;
+  peers: readonly string[];
+  now: number;
+  rng: Rng;
+  params: Readonly<Record<string, unknown>>;
+}
+
 export class NodeRunner {
-  private readonly rngs = new Map<NodeSlot, Rng>();
+  private readonly ctxs = new Map<NodeSlot, LiveCtx>();
 
   constructor(
     private readonly protocol: Protocol,
@@ -115,11 +125,12 @@ export class NodeRunner {
       return { effects: [], tokens: [], error: slot.error };
     }
     slot.state = result.state;
-    const tokens: number[] = [];
+    let tokens = NO_TOKENS;
     for (const e of result.effects) {
       if (e.type === "setTimer") {
         const token = slot.nextToken++;
         slot.timers[e.name] = token;
+        if (tokens === NO_TOKENS) tokens = [];
         tokens.push(token);
       } else if (e.type === "cancelTimer") {
         delete slot.timers[e.name];
@@ -153,17 +164,19 @@ export class NodeRunner {
   }
 
   private ctxOf(slot: NodeSlot, t: number): Ctx {
-    let rng = this.rngs.get(slot);
-    if (rng === undefined) {
-      rng = rngOf(slot.rng);
-      this.rngs.set(slot, rng);
+    let ctx = this.ctxs.get(slot);
+    if (ctx === undefined) {
+      ctx = { self: slot.id, peers: this.peersOf(slot.id), now: 0, rng: rngOf(slot.rng), params: this.params };
+      this.ctxs.set(slot, ctx);
     }
-    return { self: slot.id, peers: this.peersOf(slot.id), now: localTime(t, slot.clock), rng, params: this.params };
+    ctx.now = slot.clock === undefined ? t : localTime(t, slot.clock);
+    ctx.params = this.params;
+    return ctx;
   }
 
-  /** Slots restored from a snapshot are new objects: forget the cached Rng wrappers. */
+  /** Slots restored from a snapshot are new objects: forget the cached contexts. */
   forget(): void {
-    this.rngs.clear();
+    this.ctxs.clear();
   }
 }
 

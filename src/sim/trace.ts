@@ -29,6 +29,16 @@ export class Trace {
     return this.events.length;
   }
 
+  /** The seq the next event gets: callers on hot paths build the event literal themselves. */
+  get nextSeq(): number {
+    return this.events.length;
+  }
+
+  /** Appends an event built with `seq: nextSeq` and keys in canonical order (t, seq, kind, ...). */
+  push(e: TraceEvent): void {
+    this.events.push(e);
+  }
+
   /** Appends an event; `fields` go after t, seq and kind, in their own order. */
   add(t: number, kind: string, fields: Record<string, unknown>): TraceEvent {
     const e = { t, seq: this.events.length, kind, ...fields } as TraceEvent;

@@ -11,7 +11,7 @@ export const gossipLab: Lab = {
   protocol: gossip,
   params: v.object({
     /** ms between gossip rounds */
-    interval: v.optional(v.pipe(v.number(), v.minValue(10), v.maxValue(10_000)), 200),
+    interval: v.optional(v.pipe(v.number(), v.minValue(1), v.maxValue(10_000)), 200),
   }),
   messageKinds: ["gossip"],
   checks,

@@ -27,7 +27,7 @@ export type GossipCmd = "inc" | { inc: number };
 
 export function total(counts: Record<string, number>): number {
   let sum = 0;
-  for (const k of Object.keys(counts).sort()) sum += counts[k]!;
+  for (const k in counts) sum += counts[k]!;
   return sum;
 }
 
@@ -66,17 +66,17 @@ export const gossip: Protocol<GossipState, GossipMsg, GossipCmd> = {
   },
 
   onMessage(state, from, msg) {
-    let changed = false;
-    const counts = { ...state.counts };
-    // Sorted keys: the merge must not depend on the order a message's keys arrived in.
-    for (const k of Object.keys(msg.counts).sort()) {
+    // Merge by max: the result does not depend on the order of keys or of messages.
+    // Copy only when something is new: most rounds in a settled cluster change nothing.
+    let counts: Record<string, number> | undefined;
+    for (const k in msg.counts) {
       const v = msg.counts[k]!;
-      if (v > (counts[k] ?? 0)) {
+      if (v > (state.counts[k] ?? 0)) {
+        counts ??= { ...state.counts };
         counts[k] = v;
-        changed = true;
       }
     }
-    if (!changed) return step(state);
+    if (counts === undefined) return step(state);
     return step({ ...state, counts }, [
       { type: "observe", kind: "value", data: { total: total(counts) } },
       { type: "note", text: `${from}'s gossip raised the total to ${total(counts)}` },
