@@ -13,6 +13,9 @@ export function startInProcess(cfg: RunConfig): Run {
     async advance(until) {
       sim.runUntil(until);
     },
+    setTimeline(timeline) {
+      sim.engine.setTimeline(timeline);
+    },
     async views() {
       return sim.views();
     },

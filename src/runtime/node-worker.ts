@@ -72,6 +72,10 @@ export function nodeWorkerApi(resolve: (labId: string) => Protocol | undefined):
       return need().restart(slotOf(node), t);
     },
 
+    command(node, cmd, t) {
+      return need().handle(slotOf(node), { kind: "command", cmd }, t);
+    },
+
     setParams(params) {
       need().setParams(params);
     },

@@ -3,7 +3,7 @@
 
 import type { Engine, EngineState } from "../sim/engine.ts";
 import type { NodeInput, NodeSlot, NodeSetup, Outcome } from "../sim/node.ts";
-import type { Scenario } from "../scenario/types.ts";
+import type { Action, Scenario } from "../scenario/types.ts";
 import type { NodeView, Protocol } from "../sim/types.ts";
 
 export type HostKind = "inprocess" | "worker";
@@ -31,6 +31,8 @@ export interface Run {
   readonly workerCount: number;
   /** Process every event with t <= until. */
   advance(until: number): Promise<void>;
+  /** Replace the timeline's actions not yet applied (see Engine.setTimeline). */
+  setTimeline(timeline: readonly Action[]): void;
   /** What the UI shows of each node, in scenario order. */
   views(): Promise<NodeView[]>;
   snapshot(): Promise<RunSnapshot>;
@@ -80,6 +82,7 @@ export interface NodeWorkerApi {
   runWindow(items: BatchItem[], endT: number, until: number): WindowResult;
   crash(node: number): void;
   restart(node: number, t: number): Outcome;
+  command(node: number, cmd: unknown, t: number): Outcome;
   setParams(params: Record<string, unknown>): void;
   views(): { node: number; view: NodeView }[];
   snapshot(): { index: number; slot: NodeSlot }[];

@@ -14,10 +14,10 @@
 // never waited on forever. They never influence the run.
 
 import * as Comlink from "comlink";
-import { Engine, type FollowUp, type NodeEvent } from "../sim/engine.ts";
+import { Engine, nodeFirst, type FollowUp, type NodeEvent } from "../sim/engine.ts";
 import { minLatency } from "../sim/network.ts";
 import type { NodeSlot, Outcome } from "../sim/node.ts";
-import { before, EventQueue } from "../sim/queue.ts";
+import { EventQueue } from "../sim/queue.ts";
 import type { NodeView } from "../sim/types.ts";
 import type { BatchItem, NodeWorkerApi, Run, RunConfig, RunSnapshot } from "./types.ts";
 
@@ -94,19 +94,30 @@ export async function startInWorkers(cfg: RunConfig, opts: WorkerHostOptions): P
     }
   }
 
-  await Promise.all(
-    workers.map((w, k) =>
-      call(k, "setup", (api) =>
-        api.setup({
-          labId: cfg.labId,
-          seed: scenario.seed,
-          ids: engine.ids,
-          nodes: w.nodes.map((i) => ({ index: i, id: engine.ids[i]!, clock: scenario.nodes[i]!.clock })),
-          params: cfg.params,
-        }),
+  const closeAll = () => {
+    for (const w of workers) {
+      w.api[Comlink.releaseProxy]();
+      w.handle.terminate();
+    }
+  };
+  try {
+    await Promise.all(
+      workers.map((w, k) =>
+        call(k, "setup", (api) =>
+          api.setup({
+            labId: cfg.labId,
+            seed: scenario.seed,
+            ids: engine.ids,
+            nodes: w.nodes.map((i) => ({ index: i, id: engine.ids[i]!, clock: scenario.nodes[i]!.clock })),
+            params: cfg.params,
+          }),
+        ),
       ),
-    ),
-  );
+    );
+  } catch (err) {
+    closeAll(); // the caller has no Run to close: don't leave workers behind
+    throw err;
+  }
 
   async function follow(f: FollowUp | null): Promise<void> {
     if (f === null) return;
@@ -114,14 +125,12 @@ export async function startInWorkers(cfg: RunConfig, opts: WorkerHostOptions): P
     else if (f.op === "restart") {
       const o = await call(ownerOf(f.node), "restart", (api) => api.restart(f.node, engine.now));
       engine.applyOutcome(f.node, o);
+    } else if (f.op === "command") {
+      const o = await call(ownerOf(f.node), "a command", (api) => api.command(f.node, f.cmd, engine.now));
+      engine.applyOutcome(f.node, o);
     } else await Promise.all(workers.map((_, k) => call(k, "setParams", (api) => api.setParams(f.params))));
   }
 
-  /** Whether the engine would let this event reach its node (decided the same at merge time). */
-  function reaches(e: NodeEvent): boolean {
-    if (e.input.kind === "command") return engine.status[e.node] === "up";
-    return engine.refusal(e) === null;
-  }
 
   async function runWindow(until: number): Promise<void> {
     const first = engine.peek(until);
@@ -134,10 +143,10 @@ export async function startInWorkers(cfg: RunConfig, opts: WorkerHostOptions): P
     for (;;) {
       const next = engine.peek(until);
       if (next === null || !("node" in next) || next.node.t >= horizon) break;
-      if (action !== undefined && !before(next.node, action)) break;
+      if (action !== undefined && !nodeFirst(next.node, action)) break;
       const e: Merged = engine.popNode();
       batch.push(e);
-      if (reaches(e)) {
+      if (engine.refusal(e) === null) {
         const share = perWorker[ownerOf(e.node)]!;
         share.items.push({ t: e.t, seq: e.seq, node: e.node, input: e.input });
         share.events.push(e);
@@ -189,6 +198,9 @@ export async function startInWorkers(cfg: RunConfig, opts: WorkerHostOptions): P
       }
       engine.advanceTo(until);
     },
+    setTimeline(timeline) {
+      engine.setTimeline(timeline);
+    },
     async views() {
       const out: NodeView[] = new Array(n);
       const parts = await Promise.all(workers.map((_, k) => call(k, "views", (api) => api.views())));
@@ -207,11 +219,6 @@ export async function startInWorkers(cfg: RunConfig, opts: WorkerHostOptions): P
         workers.map((w, k) => call(k, "restore", (api) => api.restore(w.nodes.map((i) => ({ index: i, slot: s.slots[i]! }))))),
       );
     },
-    close() {
-      for (const w of workers) {
-        w.api[Comlink.releaseProxy]();
-        w.handle.terminate();
-      }
-    },
+    close: closeAll,
   };
 }

@@ -208,4 +208,27 @@ describe("the engine", () => {
     expect(r.hash).toBe(full.hash);
     expect(s.until).toBe(3000);
   });
+
+  it("takes actions added during a run exactly as a fresh run of the edited scenario would", () => {
+    // The player records a learner's action at the current time: it restores a snapshot from
+    // before that time, replaces the future of the timeline, and runs on.
+    const h = simulate(probe, { nodes: 4 }, { period: 50 }).crash(300, "n2");
+    const live = h.run(1000);
+    const snap = (() => {
+      const r = h.run(999);
+      return r.sim.snapshot();
+    })();
+    const edited = [...h.scenario(3000).timeline, { t: 1000, do: "command" as const, node: "n1", cmd: "read" }, { t: 1000, do: "restart" as const, node: "n2" }];
+    live.sim.restore(snap);
+    live.sim.engine.setTimeline(edited);
+    live.sim.runUntil(3000);
+    const fresh = simulate(probe, { nodes: 4, timeline: edited }, { period: 50 }).run(3000);
+    expect(live.hash).toBe(fresh.hash);
+    expect(fresh.of("restart")).toHaveLength(1);
+  });
+
+  it("refuses to rewrite actions it has already applied", () => {
+    const r = simulate(probe, { nodes: 2 }).crash(100, "n2").run(500);
+    expect(() => r.sim.engine.setTimeline([])).toThrow(/already applied/);
+  });
 });

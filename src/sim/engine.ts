@@ -11,7 +11,7 @@ import { DEFAULT_REACH } from "../scenario/types.ts";
 import { newNetwork, route, type DropReason, type NetworkState } from "./network.ts";
 import { timerDelay, type NodeInput, type NodeStatus, type Outcome } from "./node.ts";
 import { streamState } from "./prng.ts";
-import { EventQueue, before, type Keyed } from "./queue.ts";
+import { EventQueue, type Keyed } from "./queue.ts";
 import {
   circleLayout,
   clusterLayout,
@@ -35,13 +35,20 @@ export interface NodeEvent extends Keyed {
   src: number;
 }
 
-/** A timeline action other than `command` (commands are node events). */
-export type QueuedAction = Exclude<Action, { do: "command" }> & { seq: number };
+/**
+ * Timeline actions are kept apart from the queue, sorted by time (stable: written order at
+ * equal times). At equal times an action goes before any node event except the boot at t=0:
+ * a node is up before a script touches it, and a learner's action stamped at t takes effect
+ * before whatever else happens at t. The rule depends on nothing but the timeline, so the
+ * player can add actions during a run and still match a fresh run of the edited scenario.
+ */
+export type QueuedAction = Action;
 
 /** What a host must do to nodes after the engine applied an action. */
 export type FollowUp =
   | { op: "crash"; node: number }
   | { op: "restart"; node: number }
+  | { op: "command"; node: number; cmd: unknown }
   | { op: "params"; params: Record<string, unknown> };
 
 /** The engine's own state as plain data, for snapshots (nodes are snapshotted by their host). */
@@ -63,7 +70,7 @@ export class Engine {
   readonly ids: string[];
   readonly index = new Map<string, number>();
   readonly trace = new Trace();
-  private readonly actions: QueuedAction[] = [];
+  private actions: QueuedAction[] = [];
   private readonly home: Point[];
   private readonly arrivals: number[] = [0, 0];
   private cursor = 0;
@@ -93,22 +100,23 @@ export class Engine {
     if (groupCount(this.groups) > 1) {
       this.trace.add(0, "partition", { groups: groupsAsIds(this.groups, this.ids) });
     }
-    // Boot every node first, then the timeline in order: at equal times, a node is up before
-    // a scripted action touches it, and actions apply in the order they were written.
     this.ids.forEach((_, i) => this.queue.push({ t: 0, seq: this.seq++, node: i, input: { kind: "init" }, id: -1, src: -1 }));
-    const timeline = scenario.timeline
-      .map((a, k) => ({ a, k }))
-      .sort((p, q) => p.a.t - q.a.t || p.k - q.k)
-      .map((p) => p.a);
-    for (const a of timeline) {
-      const seq = this.seq++;
-      if (a.do === "command") {
-        const node = this.index.get(a.node);
-        if (node !== undefined) this.queue.push({ t: a.t, seq, node, input: { kind: "command", cmd: a.cmd }, id: -1, src: -1 });
-      } else {
-        this.actions.push({ ...a, seq });
+    this.actions = sortTimeline(scenario.timeline);
+  }
+
+  /**
+   * Replace the actions not yet applied (the player records a learner's action, or drops the
+   * ones after a point in time when the learner acts in the past). Actions already applied
+   * must stay as they were: the new timeline has to start with them.
+   */
+  setTimeline(timeline: readonly Action[]): void {
+    const sorted = sortTimeline(timeline);
+    for (let k = 0; k < this.cursor; k++) {
+      if (JSON.stringify(sorted[k]) !== JSON.stringify(this.actions[k])) {
+        throw new Error("setTimeline: the new timeline rewrites actions already applied; restore an earlier snapshot first");
       }
     }
+    this.actions = sorted;
   }
 
   get reach(): number {
@@ -121,7 +129,7 @@ export class Engine {
     const a = this.actions[this.cursor];
     const eOk = e !== undefined && e.t <= until;
     const aOk = a !== undefined && a.t <= until;
-    if (eOk && (!aOk || before(e, a))) return { node: e };
+    if (eOk && (!aOk || nodeFirst(e, a))) return { node: e };
     if (aOk) return { action: a };
     return null;
   }
@@ -150,13 +158,11 @@ export class Engine {
    */
   refusal(e: NodeEvent): DropReason | "skip" | null {
     const st = this.status[e.node]!;
-    const input = e.input;
-    if (input.kind === "deliver") {
+    if (e.input.kind === "deliver") {
       if (st !== "up") return st === "down" ? "crashed" : "failed";
       if (this.groups[e.src] !== this.groups[e.node]) return "partition";
       return null;
     }
-    if (input.kind === "command") return null; // traced either way, refused inside process()
     return st === "up" ? null : "skip";
   }
 
@@ -167,16 +173,10 @@ export class Engine {
     const id = this.ids[e.node]!;
     const input = e.input;
     const refused = this.refusal(e);
-    if (input.kind === "deliver") {
-      if (refused !== null) {
+    if (refused !== null) {
+      if (input.kind === "deliver") {
         this.trace.push({ t: e.t, seq: this.trace.nextSeq, kind: "drop", from: input.from, to: id, id: e.id, reason: refused });
-        return;
       }
-    } else if (input.kind === "command") {
-      const st = this.status[e.node]!;
-      this.trace.add(e.t, "command", st === "up" ? { node: id, cmd: input.cmd } : { node: id, cmd: input.cmd, refused: st });
-      if (st !== "up") return;
-    } else if (refused !== null) {
       return;
     }
     const o = outcomeOf(e);
@@ -290,6 +290,14 @@ export class Engine {
       }
       case "set":
         return this.set(a.t, a.path, a.value);
+      case "command": {
+        // A client request (or a learner's poke) reaches the node at once; a node that is not
+        // up refuses it, and the trace says so.
+        const i = this.index.get(a.node)!;
+        const st = this.status[i]!;
+        this.trace.add(a.t, "command", st === "up" ? { node: a.node, cmd: a.cmd } : { node: a.node, cmd: a.cmd, refused: st });
+        return st === "up" ? { op: "command", node: i, cmd: a.cmd } : null;
+      }
     }
   }
 
@@ -346,6 +354,19 @@ export class Engine {
     this.params = c.params;
     this.trace.truncate(c.traceLength);
   }
+}
+
+/** Stable sort by time: actions at equal times keep the order they were written in. */
+function sortTimeline(timeline: readonly Action[]): Action[] {
+  return timeline
+    .map((a, k) => ({ a, k }))
+    .sort((p, q) => p.a.t - q.a.t || p.k - q.k)
+    .map((p) => p.a);
+}
+
+/** Does node event `e` go before action `a`? (See QueuedAction.) */
+export function nodeFirst(e: NodeEvent, a: Action): boolean {
+  return e.t < a.t || (e.t === a.t && e.input.kind === "init");
 }
 
 export function splitPath(path: string): [string, string] {

@@ -18,6 +18,7 @@ export type NodeInput =
   | { kind: "timer"; name: string; token: number }
   | { kind: "command"; cmd: unknown };
 
+
 export interface Outcome {
   effects: Effect[];
   /** The token given to each `setTimer` effect, in order; the engine queues the timer with it. */

@@ -24,6 +24,9 @@ export const HASH_HEX_DIGITS = 16;
 
 export class Trace {
   readonly events: TraceEvent[] = [];
+  /** A running hash over events[0, hashed): the page asks for the hash every frame. */
+  private hasher = sha256.create();
+  private hashed = 0;
 
   get length(): number {
     return this.events.length;
@@ -48,11 +51,18 @@ export class Trace {
 
   truncate(length: number): void {
     this.events.length = Math.min(length, this.events.length);
+    if (this.hashed > this.events.length) {
+      this.hasher = sha256.create();
+      this.hashed = 0;
+    }
   }
 
   /** The hash of the first `upTo` events (default: all). */
   hash(upTo = this.events.length): string {
-    return hashEvents(this.events, upTo);
+    if (upTo < this.hashed) return hashEvents(this.events, upTo);
+    feed(this.hasher, this.events, this.hashed, upTo);
+    this.hashed = upTo;
+    return bytesToHex(this.hasher.clone().digest()).slice(0, HASH_HEX_DIGITS);
   }
 }
 
@@ -62,14 +72,19 @@ export function traceLine(e: TraceEvent): string {
 
 export function hashEvents(events: readonly TraceEvent[], upTo = events.length): string {
   const h = sha256.create();
-  const enc = new TextEncoder();
-  // Encode in chunks: one TextEncoder call per line would dominate for long traces.
-  const CHUNK = 512;
-  for (let i = 0; i < upTo; i += CHUNK) {
-    let text = "";
-    const end = Math.min(upTo, i + CHUNK);
-    for (let j = i; j < end; j++) text += traceLine(events[j]!) + "\n";
-    h.update(enc.encode(text));
-  }
+  feed(h, events, 0, upTo);
   return bytesToHex(h.digest()).slice(0, HASH_HEX_DIGITS);
+}
+
+const encoder = new TextEncoder();
+
+/** Feed events[from, to) as JSONL into `h`, in chunks: one encode call per line would dominate. */
+function feed(h: ReturnType<typeof sha256.create>, events: readonly TraceEvent[], from: number, to: number): void {
+  const CHUNK = 512;
+  for (let i = from; i < to; i += CHUNK) {
+    let text = "";
+    const end = Math.min(to, i + CHUNK);
+    for (let j = i; j < end; j++) text += traceLine(events[j]!) + "\n";
+    h.update(encoder.encode(text));
+  }
 }
