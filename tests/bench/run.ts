@@ -84,13 +84,18 @@ async function workerRate(): Promise<{ rate: number; events: number; workers: nu
 async function roundTripRate(): Promise<number> {
   const w = new Worker(new URL("./echo-worker.mjs", import.meta.url));
   const trip = (m: unknown) => new Promise<void>((resolve) => w.once("message", () => resolve()) && w.postMessage(m));
-  for (let i = 0; i < 2000; i++) await trip({ i });
-  const n = 20_000;
-  const t0 = performance.now();
-  for (let i = 0; i < n; i++) await trip({ i });
-  const sec = (performance.now() - t0) / 1000;
+  for (let i = 0; i < 5000; i++) await trip({ i });
+  // The best of several rounds: the baseline the worker host is compared with is the fastest
+  // the platform managed, not an unlucky moment.
+  let best = 0;
+  for (let round = 0; round < 4; round++) {
+    const n = 10_000;
+    const t0 = performance.now();
+    for (let i = 0; i < n; i++) await trip({ i });
+    best = Math.max(best, n / ((performance.now() - t0) / 1000));
+  }
   await w.terminate();
-  return n / sec;
+  return best;
 }
 
 async function seekCost(): Promise<{ ms: number; events: number }> {
