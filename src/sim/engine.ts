@@ -229,18 +229,27 @@ export class Engine {
   private send(from: number, to: string, msg: unknown): void {
     const fromId = this.ids[from]!;
     const id = this.msgId++;
-    this.trace.push({ t: this.now, seq: this.trace.nextSeq, kind: "send", from: fromId, to, id, msg });
     const j = this.index.get(to);
     let reason: DropReason | null = null;
+    let copies = 0;
     if (j === undefined) reason = "unknown-node";
     else if (this.groups[from] !== this.groups[j]) reason = "partition";
-    if (reason === null) {
-      const copies = route(this.net, from, j!, this.ids, this.now, this.arrivals);
+    else {
+      copies = route(this.net, from, j, this.ids, this.now, this.arrivals);
       if (copies === 0) reason = "loss";
-      const input: NodeInput = { kind: "deliver", from: fromId, msg };
-      for (let c = 0; c < copies; c++) this.queue.push({ t: this.arrivals[c]!, seq: this.seq++, node: j!, input, id, src: from });
     }
-    if (reason !== null) this.trace.push({ t: this.now, seq: this.trace.nextSeq, kind: "drop", from: fromId, to, id, reason });
+    if (copies === 0) {
+      this.trace.push({ t: this.now, seq: this.trace.nextSeq, kind: "send", from: fromId, to, id, msg });
+      this.trace.push({ t: this.now, seq: this.trace.nextSeq, kind: "drop", from: fromId, to, id, reason });
+      return;
+    }
+    // The network decides each copy's arrival when the message leaves (it may still be dropped
+    // on arrival, if the link is cut or the node is down by then); the view draws messages in
+    // flight from these times.
+    const arrive = copies === 1 ? [this.arrivals[0]!] : [this.arrivals[0]!, this.arrivals[1]!];
+    this.trace.push({ t: this.now, seq: this.trace.nextSeq, kind: "send", from: fromId, to, id, msg, arrive });
+    const input: NodeInput = { kind: "deliver", from: fromId, msg };
+    for (let c = 0; c < copies; c++) this.queue.push({ t: arrive[c]!, seq: this.seq++, node: j!, input, id, src: from });
   }
 
   /** Apply a timeline action; returns what the host must then do to its nodes. */
