@@ -4,6 +4,7 @@
 import type { Engine, EngineState } from "../sim/engine.ts";
 import type { NodeInput, NodeSlot, NodeSetup, Outcome } from "../sim/node.ts";
 import type { Action, Scenario } from "../scenario/types.ts";
+import type { Trace } from "../sim/trace.ts";
 import type { NodeView, Protocol } from "../sim/types.ts";
 
 export type HostKind = "inprocess" | "worker";
@@ -15,6 +16,8 @@ export interface RunConfig {
   protocol: Protocol;
   /** The lab's params with defaults filled in. */
   params: Record<string, unknown>;
+  /** Record into this trace instead of a new one (the page's player shares one between runs). */
+  trace?: Trace;
 }
 
 export interface RunSnapshot {

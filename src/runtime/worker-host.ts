@@ -54,7 +54,7 @@ interface Worker {
 
 export async function startInWorkers(cfg: RunConfig, opts: WorkerHostOptions): Promise<Run> {
   const { scenario } = cfg;
-  const engine = new Engine(scenario, cfg.params);
+  const engine = new Engine(scenario, cfg.params, cfg.trace);
   const n = engine.ids.length;
   const count = Math.min(n, opts.maxWorkers ?? 16);
   const timeoutMs = opts.timeoutMs ?? 10_000;

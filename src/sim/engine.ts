@@ -69,7 +69,7 @@ export interface EngineState {
 export class Engine {
   readonly ids: string[];
   readonly index = new Map<string, number>();
-  readonly trace = new Trace();
+  readonly trace: Trace;
   private actions: QueuedAction[] = [];
   private readonly home: Point[];
   private readonly arrivals: number[] = [0, 0];
@@ -88,7 +88,9 @@ export class Engine {
   /** While a worker batch is merged, timers that already ran inside the batch are claimed here. */
   claimTimer: ((e: NodeEvent) => boolean) | undefined;
 
-  constructor(readonly scenario: Scenario, params: Record<string, unknown>) {
+  /** `trace`: where to record; the page's player shares one between its live and seek runs. */
+  constructor(readonly scenario: Scenario, params: Record<string, unknown>, trace = new Trace()) {
+    this.trace = trace;
     this.ids = scenario.nodes.map((n) => n.id);
     this.ids.forEach((id, i) => this.index.set(id, i));
     this.status = this.ids.map(() => "up");

@@ -4,6 +4,7 @@
 import type { Scenario } from "../scenario/types.ts";
 import { Engine, type EngineState, type FollowUp, type NodeEvent } from "./engine.ts";
 import { NodeRunner, newSlot, type NodeSlot, type Outcome } from "./node.ts";
+import type { Trace } from "./trace.ts";
 import type { NodeView, Protocol } from "./types.ts";
 
 export interface SimSnapshot {
@@ -23,8 +24,8 @@ export class Simulation {
   private slots: NodeSlot[];
   private readonly outcomeOf = (e: NodeEvent): Outcome => this.runner.handle(this.slots[e.node]!, e.input, e.t);
 
-  constructor(scenario: Scenario, protocol: Protocol, params: Record<string, unknown>) {
-    this.engine = new Engine(scenario, params);
+  constructor(scenario: Scenario, protocol: Protocol, params: Record<string, unknown>, trace?: Trace) {
+    this.engine = new Engine(scenario, params, trace);
     this.runner = new NodeRunner(protocol, peerTable(this.engine.ids), this.engine.params);
     this.slots = scenario.nodes.map((n) => newSlot(scenario.seed, n));
   }

@@ -35,3 +35,34 @@ describe("the trace", () => {
     expect(inc.hash()).toBe(prefix);
   });
 });
+
+describe("a trace that forgets", () => {
+  it("keeps its hash over every event while only a window stays in memory", () => {
+    const all = sample(3000);
+    const tr = new Trace();
+    for (const e of all.events) {
+      tr.add(e.t, e.kind, { node: e.node, text: e.text });
+      if (tr.length % 500 === 0) tr.forget(200);
+    }
+    expect(tr.events.length).toBeLessThanOrEqual(700);
+    expect(tr.first + tr.events.length).toBe(3000);
+    expect(tr.events[0]!.seq).toBe(tr.first);
+    expect(tr.hash()).toBe(all.hash());
+  });
+
+  it("rewinds to a mark, even one before what it forgot, and hashes on from there", () => {
+    const all = sample(2000);
+    const tr = new Trace();
+    let mark;
+    for (const e of all.events) {
+      if (tr.length === 400) mark = tr.mark();
+      tr.add(e.t, e.kind, { node: e.node, text: e.text });
+    }
+    tr.forget(100);
+    tr.rewind(mark!);
+    expect(tr.length).toBe(400);
+    expect(tr.hash()).toBe(hashEvents(all.events, 400));
+    for (const e of all.events.slice(400)) tr.add(e.t, e.kind, { node: e.node, text: e.text });
+    expect(tr.hash()).toBe(all.hash());
+  });
+});

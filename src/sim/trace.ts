@@ -22,19 +22,40 @@ export interface TraceEvent {
 
 export const HASH_HEX_DIGITS = 16;
 
+/** Where a trace stood: its length and the running hash there. Snapshots keep one. */
+export interface TraceMark {
+  length: number;
+  hasher: Hasher;
+}
+
+type Hasher = ReturnType<typeof sha256.create>;
+
+/**
+ * The events of a run, in order. On long runs in the page only a window of recent events is
+ * kept (`forget`): events before `offset` are gone from memory but not from the hash, which
+ * runs over every event ever appended.
+ */
 export class Trace {
+  /** The events kept: events[i] has seq offset + i. */
   readonly events: TraceEvent[] = [];
-  /** A running hash over events[0, hashed): the page asks for the hash every frame. */
-  private hasher = sha256.create();
+  private offset = 0;
+  /** A running hash over every event with seq < hashed: the page asks for it every frame. */
+  private hasher: Hasher = sha256.create();
   private hashed = 0;
 
+  /** Events appended so far, including forgotten ones. */
   get length(): number {
-    return this.events.length;
+    return this.offset + this.events.length;
+  }
+
+  /** The seq of the first event still in memory. */
+  get first(): number {
+    return this.offset;
   }
 
   /** The seq the next event gets: callers on hot paths build the event literal themselves. */
   get nextSeq(): number {
-    return this.events.length;
+    return this.offset + this.events.length;
   }
 
   /** Appends an event built with `seq: nextSeq` and keys in canonical order (t, seq, kind, ...). */
@@ -44,25 +65,63 @@ export class Trace {
 
   /** Appends an event; `fields` go after t, seq and kind, in their own order. */
   add(t: number, kind: string, fields: Record<string, unknown>): TraceEvent {
-    const e = { t, seq: this.events.length, kind, ...fields } as TraceEvent;
+    const e = { t, seq: this.nextSeq, kind, ...fields } as TraceEvent;
     this.events.push(e);
     return e;
   }
 
+  /** Drop the events after `length` (a snapshot restored in the same run). */
   truncate(length: number): void {
-    this.events.length = Math.min(length, this.events.length);
-    if (this.hashed > this.events.length) {
+    if (length >= this.length) return;
+    if (length < this.offset || (length < this.hashed && this.offset > 0)) {
+      throw new Error("Trace.truncate: those events are forgotten; rewind to a mark instead");
+    }
+    this.events.length = length - this.offset;
+    if (this.hashed > length) {
       this.hasher = sha256.create();
       this.hashed = 0;
     }
   }
 
+  mark(): TraceMark {
+    this.catchUp();
+    return { length: this.length, hasher: this.hasher.clone() };
+  }
+
+  /** Go back to a mark of this run; events after it are dropped (and, if forgotten, stay so). */
+  rewind(m: TraceMark): void {
+    if (m.length >= this.offset) this.events.length = Math.min(this.events.length, m.length - this.offset);
+    else {
+      this.events.length = 0;
+      this.offset = m.length;
+    }
+    this.hasher = m.hasher.clone();
+    this.hashed = m.length;
+  }
+
+  /** Keep only the last `keep` events in memory; the hash still covers all of them. */
+  forget(keep: number): void {
+    const drop = this.events.length - keep;
+    if (drop <= 0) return;
+    this.catchUp();
+    this.events.splice(0, drop);
+    this.offset += drop;
+  }
+
   /** The hash of the first `upTo` events (default: all). */
-  hash(upTo = this.events.length): string {
-    if (upTo < this.hashed) return hashEvents(this.events, upTo);
-    feed(this.hasher, this.events, this.hashed, upTo);
+  hash(upTo = this.length): string {
+    if (upTo < this.hashed) {
+      if (this.offset > 0) throw new Error("Trace.hash: that prefix is forgotten");
+      return hashEvents(this.events, upTo);
+    }
+    feed(this.hasher, this.events, this.hashed - this.offset, upTo - this.offset);
     this.hashed = upTo;
     return bytesToHex(this.hasher.clone().digest()).slice(0, HASH_HEX_DIGITS);
+  }
+
+  private catchUp(): void {
+    feed(this.hasher, this.events, this.hashed - this.offset, this.events.length);
+    this.hashed = this.length;
   }
 }
 
@@ -79,7 +138,7 @@ export function hashEvents(events: readonly TraceEvent[], upTo = events.length):
 const encoder = new TextEncoder();
 
 /** Feed events[from, to) as JSONL into `h`, in chunks: one encode call per line would dominate. */
-function feed(h: ReturnType<typeof sha256.create>, events: readonly TraceEvent[], from: number, to: number): void {
+function feed(h: Hasher, events: readonly TraceEvent[], from: number, to: number): void {
   const CHUNK = 512;
   for (let i = from; i < to; i += CHUNK) {
     let text = "";
