@@ -1,0 +1,222 @@
+// The player: one run as the page plays it — forward in time, back in time, and edited.
+//
+// Two engines share one trace. The live run keeps every node in its own Web Worker and
+// plays forward frame by frame. The seek run is an in-process twin used only to jump: a seek
+// restores the nearest snapshot, replays in this thread (a minute of virtual time costs a few
+// milliseconds), and hands the resulting node states to the workers. Both produce the same
+// trace for the same scenario (the conformance test), so which one computed an event is
+// invisible. A learner's action is recorded at the current time into the scenario's timeline;
+// the run is replayed from the last snapshot before it with the edited timeline, exactly as a
+// fresh run of the edited scenario (the link the page then shows) would go.
+//
+// Memory stays bounded on long runs: snapshots thin out with age and the trace keeps a window
+// of recent events; anything older is re-derived by replay when the learner seeks to it.
+
+import type { Lab } from "../labs/types.ts";
+import type { Run, RunConfig, RunSnapshot } from "../runtime/types.ts";
+import type { Action, Scenario } from "../scenario/types.ts";
+import { Simulation } from "../sim/simulation.ts";
+import { Trace, type TraceMark } from "../sim/trace.ts";
+import type { NodeView } from "../sim/types.ts";
+
+/** Virtual ms between snapshots near the present. */
+export const SNAPSHOT_EVERY_MS = 500;
+/** Trace events kept in memory; older ones live on only in the hash (and in replay). */
+export const TRACE_WINDOW = 200_000;
+
+interface Snapshot {
+  /** Every event at or before t is in it; -1 is the start, before anything happened. */
+  t: number;
+  run: RunSnapshot;
+  mark: TraceMark;
+}
+
+/** A timeline action as the learner makes it: the player stamps the time. */
+export type ActionAt = Action extends infer A ? (A extends Action ? Omit<A, "t"> : never) : never;
+
+export interface PlayerDeps {
+  /** Start the live run (Web Workers in the page; in-process in tests). */
+  startLive(cfg: RunConfig): Promise<Run>;
+}
+
+export class Player {
+  private scenarioNow: Scenario;
+  private snaps: Snapshot[] = [];
+  /** Actions this learner recorded here: acting in the past replaces the ones after it. */
+  private readonly recorded = new Set<Action>();
+  private seeker: Simulation;
+  private queue: Promise<unknown> = Promise.resolve();
+
+  private constructor(
+    readonly lab: Lab,
+    scenario: Scenario,
+    readonly params: Record<string, unknown>,
+    private readonly live: Run,
+    readonly trace: Trace,
+  ) {
+    this.scenarioNow = scenario;
+    this.seeker = new Simulation(scenario, lab.protocol, params, trace);
+  }
+
+  static async start(lab: Lab, scenario: Scenario, params: Record<string, unknown>, deps: PlayerDeps): Promise<Player> {
+    const trace = new Trace();
+    const live = await deps.startLive({ scenario, labId: lab.id, protocol: lab.protocol, params, trace });
+    const p = new Player(lab, scenario, params, live, trace);
+    p.snaps.push({ t: -1, run: await live.snapshot(), mark: trace.mark() });
+    return p;
+  }
+
+  /** The scenario as edited so far: what a share link carries. */
+  get scenario(): Scenario {
+    return this.scenarioNow;
+  }
+
+  /** Virtual ms reached: every event at or before it has happened. */
+  get time(): number {
+    return this.live.engine.now;
+  }
+
+  /** The live engine, to read (status, positions, groups). */
+  get engine() {
+    return this.live.engine;
+  }
+
+  get workerCount(): number {
+    return this.live.workerCount;
+  }
+
+  get snapshotCount(): number {
+    return this.snaps.length;
+  }
+
+  views(): Promise<NodeView[]> {
+    return this.serial(() => this.live.views());
+  }
+
+  /** Play forward to t on the live run (ignored if t is not ahead). */
+  advanceTo(t: number): Promise<void> {
+    return this.serial(() => this.forward(Math.min(t, this.scenarioNow.until)));
+  }
+
+  /** Show time t, back or forward. */
+  seek(t: number): Promise<void> {
+    return this.serial(() => this.jump(Math.max(0, Math.min(t, this.scenarioNow.until))));
+  }
+
+  /** The next event, whatever it is (a message, a timer, an action). */
+  stepForward(): Promise<void> {
+    return this.serial(async () => {
+      const next = this.live.engine.peek(this.scenarioNow.until);
+      if (next !== null) await this.forward("node" in next ? next.node.t : next.action.t);
+    });
+  }
+
+  /** Back to the time of the event before the current time. */
+  stepBack(): Promise<void> {
+    return this.serial(async () => {
+      const now = this.time;
+      const ev = this.trace.events;
+      let k = ev.length - 1;
+      while (k >= 0 && ev[k]!.t >= now) k--;
+      await this.jump(k >= 0 ? ev[k]!.t : 0);
+    });
+  }
+
+  /**
+   * Record an action at the current time. Actions this learner recorded after it are
+   * dropped (acting in the past starts a new branch); scripted ones stay.
+   */
+  act(action: ActionAt): Promise<void> {
+    return this.serial(async () => {
+      const t = this.time;
+      const stamped = { ...action, t } as Action;
+      const timeline = this.scenarioNow.timeline.filter((a) => !(this.recorded.has(a) && a.t > t));
+      timeline.push(stamped);
+      this.recorded.add(stamped);
+      this.scenarioNow = { ...this.scenarioNow, timeline };
+      // Replay from strictly before t, so the action goes before whatever else happened at t.
+      this.snaps = this.snaps.filter((s) => s.t < t);
+      const from = this.snaps[this.snaps.length - 1]!;
+      this.trace.rewind(from.mark);
+      this.seeker.restore(from.run);
+      this.seeker.engine.setTimeline(timeline);
+      this.live.setTimeline(timeline);
+      this.replayTo(t);
+      await this.live.restore(this.seeker.snapshot());
+    });
+  }
+
+  close(): void {
+    this.live.close();
+  }
+
+  private serial<T>(f: () => Promise<T>): Promise<T> {
+    const next = this.queue.then(f, f);
+    this.queue = next.catch(() => {});
+    return next;
+  }
+
+  private async forward(t: number): Promise<void> {
+    let boundary = (Math.floor(Math.max(0, this.time) / SNAPSHOT_EVERY_MS) + 1) * SNAPSHOT_EVERY_MS;
+    while (boundary <= t) {
+      await this.live.advance(boundary);
+      this.keep({ t: boundary, run: await this.live.snapshot(), mark: this.trace.mark() });
+      boundary += SNAPSHOT_EVERY_MS;
+    }
+    if (t > this.time) await this.live.advance(t);
+  }
+
+  private async jump(t: number): Promise<void> {
+    if (t === this.time) return;
+    let from: Snapshot;
+    if (t > this.time) {
+      // Forward: replay from where the live run stands. (Snapshots ahead of it hold node
+      // states, but the trace events between them were cut when the learner went back.)
+      from = { t: this.time, run: await this.live.snapshot(), mark: this.trace.mark() };
+    } else {
+      from = this.snaps.filter((s) => s.t <= t).pop()!;
+      this.trace.rewind(from.mark);
+    }
+    this.seeker.restore(from.run);
+    this.replayTo(t);
+    await this.live.restore(this.seeker.snapshot());
+  }
+
+  /** Run the seek engine to t, keeping snapshots on the way. */
+  private replayTo(t: number): void {
+    let boundary = (Math.floor(Math.max(0, this.seeker.engine.now) / SNAPSHOT_EVERY_MS) + 1) * SNAPSHOT_EVERY_MS;
+    while (boundary <= t) {
+      this.seeker.runUntil(boundary);
+      this.keep({ t: boundary, run: this.seeker.snapshot(), mark: this.trace.mark() });
+      boundary += SNAPSHOT_EVERY_MS;
+    }
+    this.seeker.runUntil(t);
+  }
+
+  /** Add a snapshot and thin the old ones: dense near the newest, sparse far back. */
+  private keep(s: Snapshot): void {
+    const i = this.snaps.findIndex((x) => x.t >= s.t);
+    if (i === -1) this.snaps.push(s);
+    else if (this.snaps[i]!.t === s.t) this.snaps[i] = s;
+    else this.snaps.splice(i, 0, s);
+    this.snaps = thin(this.snaps, this.snaps[this.snaps.length - 1]!.t);
+    this.trace.forget(TRACE_WINDOW);
+  }
+}
+
+/**
+ * Keep every snapshot in the last 10 s before `now`, one per 5 s back to a minute, one per
+ * minute beyond: a one-hour run keeps about a hundred, and a seek replays at most a minute.
+ */
+export function thin<S extends { t: number }>(snaps: S[], now: number): S[] {
+  const out: S[] = [];
+  let last = "";
+  for (const s of snaps) {
+    const age = now - s.t;
+    const width = s.t < 0 || age <= 10_000 ? 0 : age <= 60_000 ? 5_000 : 60_000;
+    const bucket = width === 0 ? `t${s.t}` : `${width}:${Math.floor(s.t / width)}`;
+    if (bucket !== last) out.push(s);
+    last = bucket;
+  }
+  return out;
+}
