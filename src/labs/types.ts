@@ -22,6 +22,15 @@ export interface Check {
   run(trace: readonly TraceEvent[], scenario: Scenario): Violation[];
 }
 
+/** One step of a lab's guided lesson: a situation (a gallery scenario) and something to try. */
+export interface LessonStep {
+  title: string;
+  /** What to look at and what to try, in a sentence or three. */
+  text: string;
+  /** The gallery scenario this step opens. */
+  scenario: string;
+}
+
 export interface Lab {
   id: string;
   title: string;
@@ -35,4 +44,5 @@ export interface Lab {
   checks: Check[];
   /** Gallery scenarios; the first is the lab's default. Each has a unique `name`. */
   scenarios: Scenario[];
+  lesson: LessonStep[];
 }

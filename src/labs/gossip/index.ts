@@ -1,6 +1,7 @@
 import * as v from "valibot";
 import type { Lab } from "../types.ts";
 import { checks } from "./checks.ts";
+import { lesson } from "./lesson.ts";
 import { gossip } from "./protocol.ts";
 import { scenarios } from "./scenarios.ts";
 
@@ -16,4 +17,5 @@ export const gossipLab: Lab = {
   messageKinds: ["gossip"],
   checks,
   scenarios,
+  lesson,
 };

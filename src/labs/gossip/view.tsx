@@ -1,0 +1,44 @@
+// The gossip lab's own panel: every node's vector of counts, so the learner sees which
+// increments each node has heard of — and where the totals disagree.
+import type { LabViewProps } from "../views.ts";
+
+export function GossipView({ nodes }: LabViewProps) {
+  const ids = nodes.map((n) => n.id);
+  const totals = nodes.map((n) => (typeof n.view.total === "number" ? n.view.total : null));
+  const max = Math.max(0, ...totals.map((t) => t ?? 0));
+  return (
+    <table className="lab-table">
+      <caption>What each node has heard (counts per node; total)</caption>
+      <thead>
+        <tr>
+          <th scope="col">node</th>
+          {ids.map((id) => (
+            <th scope="col" key={id}>
+              {id}
+            </th>
+          ))}
+          <th scope="col">total</th>
+        </tr>
+      </thead>
+      <tbody>
+        {nodes.map((n, i) => {
+          const counts = (n.view.counts ?? {}) as Record<string, number>;
+          const behind = totals[i] !== null && totals[i]! < max;
+          return (
+            <tr key={n.id} data-status={n.view.status}>
+              <th scope="row">{n.id}</th>
+              {ids.map((id) => (
+                <td key={id}>{n.view.status === "up" ? (counts[id] ?? 0) : "—"}</td>
+              ))}
+              <td className={behind ? "behind" : undefined}>{totals[i] ?? "—"}</td>
+            </tr>
+          );
+        })}
+      </tbody>
+    </table>
+  );
+}
+
+export function gossipLabel(view: { status: string; total?: unknown }): string {
+  return view.status === "up" ? `total ${String(view.total ?? 0)}` : view.status;
+}

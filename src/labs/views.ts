@@ -1,0 +1,23 @@
+// The page's half of each lab: its panel and how its nodes are labelled in the network view.
+// Kept apart from the registry (index.ts) so the CLI and the workers never load React.
+
+import type { ComponentType } from "react";
+import type { NodeView } from "../sim/types.ts";
+import { GossipView, gossipLabel } from "./gossip/view.tsx";
+
+export interface LabViewProps {
+  nodes: { id: string; view: NodeView }[];
+  time: number;
+}
+
+export interface LabUi {
+  View: ComponentType<LabViewProps>;
+  /** One line under a node in the network view. */
+  label(view: NodeView): string;
+  /** A colour key for the node (the view maps known keys to colours). */
+  tone?(view: NodeView): string | undefined;
+}
+
+export const labViews: Record<string, LabUi> = {
+  gossip: { View: GossipView, label: gossipLabel },
+};

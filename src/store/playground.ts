@@ -1,0 +1,333 @@
+// The page's store (zustand): one store in slices — the session (which lab and scenario),
+// playback (time, speed, playing), the frame (what the views draw at the current time) and
+// the selection. Actions sit beside the state they change; the player (player.ts) does the
+// simulation work and is kept outside the store, since it is not data.
+
+import { create } from "zustand";
+import { labs } from "../labs/index.ts";
+import type { Lab } from "../labs/types.ts";
+import { labViews } from "../labs/views.ts";
+import type { Run, RunConfig } from "../runtime/types.ts";
+import { encodeScenario } from "../scenario/codec.ts";
+import type { Action, Scenario } from "../scenario/types.ts";
+import type { TraceEvent } from "../sim/trace.ts";
+import type { NodeView } from "../sim/types.ts";
+import type { FlyingMessage, NetNode } from "../ui/network/types.ts";
+import { messagesAt } from "./messages.ts";
+import { Player, type ActionAt } from "./player.ts";
+import { openHash, type Opened } from "./route.ts";
+
+/** Playback speeds, in virtual ms per real ms: from slow motion to fast-forward. */
+export const SPEEDS = [0.02, 0.05, 0.1, 0.25, 1, 4, 20, 100] as const;
+export const DEFAULT_SPEED = 0.1;
+/** Narration lines kept for the log. */
+const NOTES_KEPT = 300;
+
+export interface Note {
+  seq: number;
+  t: number;
+  node: string;
+  text: string;
+}
+
+export interface Mark {
+  t: number;
+  label: string;
+}
+
+export interface NodeRow {
+  id: string;
+  view: NodeView;
+}
+
+interface SessionSlice {
+  lab: Lab | null;
+  scenario: Scenario | null;
+  /** Why the address could not be honoured (a bad link), shown above the lab. */
+  notice: string | null;
+  /** Why the run could not start or stopped. */
+  error: string | null;
+  /** Whether the current scenario was edited or came from a link (the URL then carries it). */
+  shared: boolean;
+}
+
+interface PlaybackSlice {
+  time: number;
+  until: number;
+  playing: boolean;
+  speed: number;
+}
+
+interface FrameSlice {
+  nodes: NetNode[];
+  rows: NodeRow[];
+  messages: FlyingMessage[];
+  notes: Note[];
+  marks: Mark[];
+  hash: string;
+  events: number;
+  reach: number;
+  workers: number;
+}
+
+interface SelectionSlice {
+  selected: string | null;
+}
+
+export type PlaygroundState = SessionSlice & PlaybackSlice & FrameSlice & SelectionSlice;
+
+const initial: PlaygroundState = {
+  lab: null,
+  scenario: null,
+  notice: null,
+  error: null,
+  shared: false,
+  time: 0,
+  until: 0,
+  playing: false,
+  speed: DEFAULT_SPEED,
+  nodes: [],
+  rows: [],
+  messages: [],
+  notes: [],
+  marks: [],
+  hash: "",
+  events: 0,
+  reach: 0.35,
+  workers: 0,
+  selected: null,
+};
+
+export const usePlayground = create<PlaygroundState>(() => initial);
+
+// ---------------------------------------------------------------------------------------------
+// The controller: the player and the animation loop. One player at a time; `generation` lets
+// late answers from a closed player be ignored.
+
+let player: Player | null = null;
+let generation = 0;
+let startLive: (cfg: RunConfig) => Promise<Run> = () => Promise.reject(new Error("no host configured"));
+
+export function configure(start: (cfg: RunConfig) => Promise<Run>): void {
+  startLive = start;
+}
+
+export function currentPlayer(): Player | null {
+  return player;
+}
+
+const set = usePlayground.setState;
+const get = usePlayground.getState;
+
+function describe(err: unknown): string {
+  return err instanceof Error ? err.message : String(err);
+}
+
+/** Open whatever the address asks for (bad links fall back to the lab's default, with a notice). */
+export function openAddress(hash: string): Promise<void> {
+  const opened = openHash(hash);
+  return open(opened, hash.startsWith("#s=") && opened.notice === null);
+}
+
+export async function open(o: Opened, shared: boolean): Promise<void> {
+  const gen = ++generation;
+  stopLoop();
+  player?.close();
+  player = null;
+  set({
+    ...initial,
+    speed: get().speed,
+    lab: o.lab,
+    scenario: o.scenario,
+    notice: o.notice,
+    shared,
+    until: o.scenario.until,
+    marks: marksOf(o.scenario),
+  });
+  document.title = `${o.lab.title} — splitbrain`;
+  try {
+    const p = await Player.start(o.lab, o.scenario, o.params, { startLive });
+    if (gen !== generation) {
+      p.close();
+      return;
+    }
+    player = p;
+    await refresh();
+    play();
+  } catch (err) {
+    if (gen === generation) set({ error: `Could not start the run: ${describe(err)}` });
+  }
+}
+
+/** Recompute what the views draw from the player's current state. */
+export async function refresh(): Promise<void> {
+  const p = player;
+  if (p === null) return;
+  const gen = generation;
+  const views = await p.views();
+  if (gen !== generation) return;
+  const e = p.engine;
+  const ui = labViews[p.lab.id];
+  const kindOf = (msg: unknown) => p.lab.protocol.messageKind?.(msg) ?? "message";
+  const events = p.trace.events;
+  const time = p.time;
+  set({
+    time,
+    hash: p.trace.hash(),
+    events: p.trace.length,
+    reach: e.reach,
+    workers: p.workerCount,
+    rows: views.map((view, i) => ({ id: e.ids[i]!, view })),
+    nodes: e.ids.map((id, i) => {
+      const view = views[i] ?? { status: e.status[i]! };
+      const n: NetNode = {
+        id,
+        x: e.pos[i]!.x,
+        y: e.pos[i]!.y,
+        status: e.status[i]!,
+        group: e.groups[i]!,
+        label: e.status[i] === "up" ? (ui?.label(view) ?? view.status) : e.status[i]!,
+      };
+      const tone = e.status[i] === "up" ? ui?.tone?.(view) : undefined;
+      if (tone !== undefined) n.tone = tone;
+      return n;
+    }),
+    messages: messagesAt(events, time, kindOf),
+    notes: notesOf(events),
+  });
+}
+
+function notesOf(events: readonly TraceEvent[]): Note[] {
+  const out: Note[] = [];
+  for (let k = events.length - 1; k >= 0 && out.length < NOTES_KEPT; k--) {
+    const e = events[k]!;
+    if (e.kind === "note") out.push({ seq: e.seq, t: e.t, node: String(e.node), text: String(e.text) });
+  }
+  return out.reverse();
+}
+
+function marksOf(s: Scenario): Mark[] {
+  return s.timeline.map((a) => ({ t: a.t, label: actionLabel(a) }));
+}
+
+export function actionLabel(a: Action): string {
+  switch (a.do) {
+    case "partition":
+      return `partition ${a.groups.map((g) => `{${g.join(", ")}}`).join(" ")}`;
+    case "heal":
+      return "heal";
+    case "crash":
+    case "restart":
+      return `${a.do} ${a.node}`;
+    case "set":
+      return `set ${a.path} = ${JSON.stringify(a.value)}`;
+    case "command":
+      return `command to ${a.node}: ${typeof a.cmd === "string" ? a.cmd : JSON.stringify(a.cmd)}`;
+    case "move":
+      return `move ${a.node}`;
+  }
+}
+
+// ---------------------------------------------------------------------------------------------
+// Playback.
+
+let frame: number | null = null;
+let lastTick: number | null = null;
+let ticking = false;
+
+export function play(): void {
+  const p = player;
+  if (p === null) return;
+  if (p.time >= p.scenario.until) return;
+  set({ playing: true });
+  if (frame === null) frame = requestAnimationFrame(tick);
+}
+
+export function pause(): void {
+  stopLoop();
+  set({ playing: false });
+}
+
+export function togglePlay(): void {
+  if (get().playing) pause();
+  else play();
+}
+
+function stopLoop(): void {
+  if (frame !== null) cancelAnimationFrame(frame);
+  frame = null;
+  lastTick = null;
+}
+
+async function tick(now: number): Promise<void> {
+  frame = requestAnimationFrame(tick);
+  const p = player;
+  if (p === null || ticking) return;
+  // Cap a frame's step: a tab in the background must not come back with a leap.
+  const dt = lastTick === null ? 0 : Math.min(now - lastTick, 100);
+  lastTick = now;
+  ticking = true;
+  try {
+    const target = Math.min(p.time + dt * get().speed, p.scenario.until);
+    await p.advanceTo(target);
+    await refresh();
+    if (p.time >= p.scenario.until) pause();
+  } catch (err) {
+    pause();
+    set({ error: `The run stopped: ${describe(err)}` });
+  } finally {
+    ticking = false;
+  }
+}
+
+export function setSpeed(speed: number): void {
+  set({ speed });
+}
+
+/** Run `f` on the player, then show the result; playback continues afterwards if it was on. */
+async function withPlayer(f: (p: Player) => Promise<void>): Promise<void> {
+  const p = player;
+  if (p === null) return;
+  try {
+    await f(p);
+    await refresh();
+  } catch (err) {
+    pause();
+    set({ error: `The run stopped: ${describe(err)}` });
+  }
+}
+
+export function seek(t: number): Promise<void> {
+  return withPlayer((p) => p.seek(t));
+}
+
+export function stepForward(): Promise<void> {
+  pause();
+  return withPlayer((p) => p.stepForward());
+}
+
+export function stepBack(): Promise<void> {
+  pause();
+  return withPlayer((p) => p.stepBack());
+}
+
+/** Record a learner's action at the current time; the address then carries the edited run. */
+export function act(a: ActionAt): Promise<void> {
+  return withPlayer(async (p) => {
+    await p.act(a);
+    set({ scenario: p.scenario, marks: marksOf(p.scenario), shared: true });
+    history.replaceState(null, "", "#s=" + encodeScenario(p.scenario));
+  });
+}
+
+export function select(id: string | null): void {
+  set({ selected: id });
+}
+
+export function shareLink(): string {
+  const s = player?.scenario ?? get().scenario;
+  const here = location.href.replace(/#.*$/, "");
+  return s === null ? here : `${here}#s=${encodeScenario(s)}`;
+}
+
+export { labs };

@@ -1,0 +1,36 @@
+// What the network view draws, computed by the store from the engine and the trace.
+// The view never reaches into the engine or a protocol: it gets plain data and callbacks.
+
+export interface NetNode {
+  id: string;
+  /** Position in the unit square. */
+  x: number;
+  y: number;
+  status: "up" | "down" | "failed";
+  /** Partition group (connected component); equal numbers can talk. */
+  group: number;
+  /** The lab's one-line status for the node, e.g. "leader · term 3" or "total 12". */
+  label: string;
+  /** A colour key the lab chooses for the node's state (e.g. "leader", "follower"). */
+  tone?: string;
+}
+
+/** One copy of one message, as the view draws it at the current time. */
+export interface FlyingMessage {
+  /** `${id}` or `${id}.1` for a duplicate's second copy. */
+  key: string;
+  id: number;
+  from: string;
+  to: string;
+  kind: string;
+  sentAt: number;
+  /** When it arrives (or would have, for one lost at send). */
+  arriveAt: number;
+  /** flying: on its way; falling: dropped (lost, partitioned, crashed) and fading out. */
+  state: "flying" | "falling";
+  /** For falling messages: when and why it dropped. */
+  dropAt?: number;
+  reason?: string;
+  /** The message itself (shown when clicked). */
+  msg: unknown;
+}

@@ -1,0 +1,29 @@
+// What the learner clicked: a node's state as its lab shows it, or a message's contents.
+import { select, usePlayground } from "../../store/playground.ts";
+import { formatTime } from "./Timeline.tsx";
+
+export function Details() {
+  const selected = usePlayground((s) => s.selected);
+  const rows = usePlayground((s) => s.rows);
+  const messages = usePlayground((s) => s.messages);
+  if (selected === null) return null;
+  const row = rows.find((r) => r.id === selected);
+  const msg = messages.find((m) => m.key === selected);
+  if (row === undefined && msg === undefined) return null;
+  return (
+    <section className="details" aria-label="Selection">
+      <h2>
+        {row !== undefined ? `Node ${row.id}` : `Message #${msg!.id}: ${msg!.kind}`}
+        <button type="button" className="close" onClick={() => select(null)} aria-label="Close">
+          ×
+        </button>
+      </h2>
+      {msg !== undefined && (
+        <p>
+          {msg.from} → {msg.to}, sent at {formatTime(msg.sentAt)}, {msg.state === "falling" ? `dropped (${msg.reason ?? "lost"})` : `arrives at ${formatTime(msg.arriveAt)}`}
+        </p>
+      )}
+      <pre>{JSON.stringify(row !== undefined ? row.view : msg!.msg, null, 2)}</pre>
+    </section>
+  );
+}

@@ -1,0 +1,112 @@
+// The fault palette: every control becomes a timeline action at the current virtual time, so
+// the run stays a function of the scenario and a shared link replays it.
+
+import { useState } from "react";
+import { act, usePlayground } from "../../store/playground.ts";
+
+export function FaultPalette() {
+  const scenario = usePlayground((s) => s.scenario);
+  const nodes = usePlayground((s) => s.nodes);
+  const selected = usePlayground((s) => s.selected);
+  const groups = new Set(nodes.map((n) => n.group)).size;
+  const net = scenario?.network;
+  const target = nodes.find((n) => n.id === selected) ?? null;
+  // Sliders show the value being dragged and record one action on release.
+  const [draft, setDraft] = useState<{ loss?: number; latency?: number; jitter?: number }>({});
+  if (net === undefined) return null;
+  const lossNow = liveValue(scenario!, "network.loss", net.loss) as number;
+  const latNow = liveValue(scenario!, "network.latency", net.latency) as [number, number];
+  const loss = draft.loss ?? lossNow;
+  const base = draft.latency ?? latNow[0];
+  const jitter = draft.jitter ?? latNow[1] - latNow[0];
+  const commitLatency = () => {
+    if (draft.latency === undefined && draft.jitter === undefined) return;
+    void act({ do: "set", path: "network.latency", value: [base, base + jitter] });
+    setDraft({});
+  };
+  return (
+    <section className="palette" aria-label="Faults">
+      <h2>Faults</h2>
+      <div className="row">
+        <button type="button" disabled={target === null || target.status !== "up"} onClick={() => target && void act({ do: "crash", node: target.id })}>
+          Crash {target?.id ?? "node"}
+        </button>
+        <button type="button" disabled={target === null || target.status === "up"} onClick={() => target && void act({ do: "restart", node: target.id })}>
+          Restart {target?.id ?? "node"}
+        </button>
+        <button type="button" disabled={groups <= 1} onClick={() => void act({ do: "heal" })}>
+          Heal all
+        </button>
+      </div>
+      <label className="slider">
+        <span>loss {Math.round(loss * 100)} %</span>
+        <input
+          type="range"
+          min={0}
+          max={1}
+          step={0.05}
+          value={loss}
+          onChange={(e) => setDraft({ ...draft, loss: Number(e.target.value) })}
+          onPointerUp={() => draft.loss !== undefined && (void act({ do: "set", path: "network.loss", value: draft.loss }), setDraft({}))}
+          onKeyUp={() => draft.loss !== undefined && (void act({ do: "set", path: "network.loss", value: draft.loss }), setDraft({}))}
+          onKeyDown={(e) => e.stopPropagation()}
+        />
+      </label>
+      <label className="slider">
+        <span>latency {base} ms</span>
+        <input
+          type="range"
+          min={1}
+          max={500}
+          step={1}
+          value={base}
+          onChange={(e) => setDraft({ ...draft, latency: Number(e.target.value) })}
+          onPointerUp={commitLatency}
+          onKeyUp={commitLatency}
+          onKeyDown={(e) => e.stopPropagation()}
+        />
+      </label>
+      <label className="slider">
+        <span>jitter {jitter} ms</span>
+        <input
+          type="range"
+          min={0}
+          max={500}
+          step={1}
+          value={jitter}
+          onChange={(e) => setDraft({ ...draft, jitter: Number(e.target.value) })}
+          onPointerUp={commitLatency}
+          onKeyUp={commitLatency}
+          onKeyDown={(e) => e.stopPropagation()}
+        />
+      </label>
+      <div className="row">
+        <label className="toggle">
+          <input
+            type="checkbox"
+            checked={(liveValue(scenario!, "network.duplicate", net.duplicate) as number) > 0}
+            onChange={(e) => void act({ do: "set", path: "network.duplicate", value: e.target.checked ? 0.2 : 0 })}
+          />
+          duplicate (20 %)
+        </label>
+        <label className="toggle">
+          <input
+            type="checkbox"
+            checked={liveValue(scenario!, "network.reorder", net.reorder) as boolean}
+            onChange={(e) => void act({ do: "set", path: "network.reorder", value: e.target.checked })}
+          />
+          reorder
+        </label>
+      </div>
+      <p className="hint">Drag a node away from the others to partition it; push it back to heal. Right-click a node for its menu.</p>
+    </section>
+  );
+}
+
+/** A network setting as it stands at the current time: its scenario value after any `set` so far. */
+function liveValue(s: import("../../scenario/types.ts").Scenario, path: string, initial: unknown): unknown {
+  const time = usePlayground.getState().time;
+  let v = initial;
+  for (const a of s.timeline) if (a.do === "set" && a.path === path && a.t <= time) v = a.value;
+  return v;
+}

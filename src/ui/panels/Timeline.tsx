@@ -1,0 +1,75 @@
+// The timeline: play/pause, step back and forward, speed, and a scrubber over the whole run
+// with the timeline's actions marked on it. Every control is a real button or input, so it
+// is reachable by keyboard and named for screen readers.
+
+import { usePlayground, SPEEDS, pause, play, seek, setSpeed, stepBack, stepForward } from "../../store/playground.ts";
+
+export function formatTime(ms: number): string {
+  return ms < 10_000 ? `${(ms / 1000).toFixed(3)} s` : `${(ms / 1000).toFixed(1)} s`;
+}
+
+function speedLabel(s: number): string {
+  return s >= 1 ? `${s}×` : `1/${Math.round(1 / s)}×`;
+}
+
+export function Timeline() {
+  const time = usePlayground((s) => s.time);
+  const until = usePlayground((s) => s.until);
+  const playing = usePlayground((s) => s.playing);
+  const speed = usePlayground((s) => s.speed);
+  const marks = usePlayground((s) => s.marks);
+  return (
+    <section className="timeline" aria-label="Timeline">
+      <div className="timeline-controls">
+        <button type="button" onClick={() => void stepBack()} aria-label="Step back one event" title="Step back one event (←)">
+          ⏮
+        </button>
+        <button
+          type="button"
+          className="play"
+          onClick={() => (playing ? pause() : play())}
+          aria-label={playing ? "Pause" : "Play"}
+          title={playing ? "Pause (space)" : "Play (space)"}
+        >
+          {playing ? "⏸" : "▶"}
+        </button>
+        <button type="button" onClick={() => void stepForward()} aria-label="Step forward one event" title="Step forward one event (→)">
+          ⏭
+        </button>
+        <label className="speed">
+          <span>speed</span>
+          <select value={speed} onChange={(e) => setSpeed(Number(e.target.value))} aria-label="Playback speed">
+            {SPEEDS.map((s) => (
+              <option key={s} value={s}>
+                {speedLabel(s)}
+              </option>
+            ))}
+          </select>
+        </label>
+        <output className="clock" aria-live="off" data-testid="clock">
+          {formatTime(time)} / {formatTime(until)}
+        </output>
+      </div>
+      <div className="scrub">
+        <input
+          type="range"
+          min={0}
+          max={until}
+          step={1}
+          value={Math.round(time)}
+          aria-label="Virtual time"
+          aria-valuetext={formatTime(time)}
+          onChange={(e) => void seek(Number(e.target.value))}
+          onKeyDown={(e) => e.stopPropagation()}
+        />
+        <ol className="marks" aria-label="Actions on the timeline">
+          {marks.map((m, i) => (
+            <li key={i} style={{ left: `${until > 0 ? (100 * m.t) / until : 0}%` }}>
+              <button type="button" title={`${formatTime(m.t)}: ${m.label}`} aria-label={`Seek to ${formatTime(m.t)}: ${m.label}`} onClick={() => void seek(m.t)} />
+            </li>
+          ))}
+        </ol>
+      </div>
+    </section>
+  );
+}
