@@ -1,0 +1,203 @@
+// The playground as a learner uses it, in Debian's Chromium against the built site: open each
+// lab, drag a node away, share the link, scrub, break the address, try to inject markup, drive
+// it by keyboard. Screenshots of each lab in light and dark go to test-results/ (not committed).
+
+import { mkdirSync } from "node:fs";
+import type { Browser, BrowserContext, Page } from "playwright-core";
+import { afterAll, describe, expect, test } from "vitest";
+import { labs } from "../../src/labs/index.ts";
+import { encodeScenario } from "../../src/scenario/codec.ts";
+import type { Scenario } from "../../src/scenario/types.ts";
+import type {} from "../../src/ui/api.ts";
+import { launchBrowser, startSite, watchProblems, type Site } from "./harness.ts";
+
+const SHOTS = new URL("../../test-results/screenshots/", import.meta.url);
+
+let browser: Promise<Browser> | undefined;
+let site: Promise<Site> | undefined;
+const contexts: BrowserContext[] = [];
+
+afterAll(async () => {
+  for (const c of contexts) await c.close().catch(() => {});
+  await (await browser?.catch(() => undefined))?.close();
+  await (await site?.catch(() => undefined))?.close();
+});
+
+interface Opened {
+  page: Page;
+  problems: string[];
+  url: string;
+}
+
+/** Open `hash` on the built site in a fresh context and wait for the run to start. */
+async function open(hash: string, opts: { colorScheme?: "light" | "dark"; reducedMotion?: "reduce" | "no-preference" } = {}): Promise<Opened> {
+  browser ??= launchBrowser();
+  site ??= startSite();
+  const { url } = await site;
+  const context = await (await browser).newContext({ viewport: { width: 1280, height: 860 }, ...opts });
+  contexts.push(context);
+  const page = await context.newPage();
+  const problems = watchProblems(page);
+  page.on("dialog", (d) => {
+    problems.push(`a dialog opened: ${d.message()}`);
+    void d.dismiss();
+  });
+  await page.goto(url + hash);
+  await page.waitForFunction(() => window.splitbrain !== undefined && window.splitbrain.nodes().length > 0, undefined, { timeout: 60_000 });
+  return { page, problems, url };
+}
+
+const api = <T>(page: Page, f: () => T | Promise<T>): Promise<T> => page.evaluate(f);
+
+describe("the playground", () => {
+  for (const lab of labs) {
+    test(`opens the ${lab.id} lab: its nodes appear, each in its own Web Worker, and time advances`, async () => {
+      const { page, problems } = await open(`#/${lab.id}`);
+      const n = lab.scenarios[0]!.nodes.length;
+      await expect.poll(() => page.locator("svg [data-node-id]").count()).toBe(n);
+      expect(await api(page, () => window.splitbrain!.workers())).toBe(n);
+      await expect.poll(() => page.workers().length, { timeout: 10_000 }).toBe(n);
+      const t0 = await api(page, () => window.splitbrain!.time());
+      await expect.poll(() => api(page, () => window.splitbrain!.time()), { timeout: 20_000 }).toBeGreaterThan(t0 + 100);
+      await expect(page.title()).resolves.toContain(lab.title);
+      expect(await page.locator("h1").textContent()).toBe(lab.title);
+      expect(problems).toEqual([]);
+      mkdirSync(SHOTS, { recursive: true });
+      for (const scheme of ["light", "dark"] as const) {
+        await page.emulateMedia({ colorScheme: scheme });
+        await api(page, () => window.splitbrain!.seek(4000));
+        await page.screenshot({ path: new URL(`${lab.id}-${scheme}.png`, SHOTS).pathname });
+      }
+    });
+  }
+
+  test("dragging a node far away partitions it: the timeline records it, its hull separates, messages across the cut drop", async () => {
+    const lab = labs[0]!;
+    const { page, problems } = await open(`#/${lab.id}`);
+    await api(page, () => {
+      window.splitbrain!.speed(1);
+      window.splitbrain!.play();
+    });
+    await expect.poll(() => api(page, () => window.splitbrain!.time())).toBeGreaterThan(500);
+    const node = page.locator('svg [data-node-id="n1"]');
+    const box = (await node.boundingBox())!;
+    const svg = (await page.locator("svg.network").boundingBox())!;
+    await page.mouse.move(box.x + box.width / 2, box.y + box.height / 2);
+    await page.mouse.down();
+    for (let k = 1; k <= 10; k++) {
+      await page.mouse.move(box.x + ((svg.x + 12 - box.x) * k) / 10, box.y + ((svg.y + svg.height - 12 - box.y) * k) / 10);
+    }
+    await page.mouse.up();
+    await expect.poll(() => api(page, () => window.splitbrain!.scenario()!.timeline.filter((a) => a.do === "move").length)).toBe(1);
+    const moved = await api(page, () => window.splitbrain!.scenario()!.timeline.find((a) => a.do === "move")!);
+    expect(moved).toMatchObject({ do: "move", node: "n1" });
+    await expect.poll(() => page.locator(".marks li").count()).toBeGreaterThan(lab.scenarios[0]!.timeline.length);
+    const groups = await api(page, () => window.splitbrain!.nodes().map((n) => [n.id, n.group] as const));
+    const g1 = groups.find(([id]) => id === "n1")![1];
+    expect(groups.filter(([id]) => id !== "n1").every(([, g]) => g !== g1)).toBe(true);
+    await expect.poll(() => page.locator("svg .hull").count()).toBeGreaterThanOrEqual(2);
+    // Play on past the move; the trace shows messages to and from n1 dropped at the cut.
+    await expect.poll(() => api(page, () => window.splitbrain!.time()), { timeout: 30_000 }).toBeGreaterThan(moved.t + 1500);
+    const cut = await api(page, () =>
+      window.splitbrain!.events("drop").filter((e) => e.reason === "partition" && (e.from === "n1" || e.to === "n1")).length,
+    );
+    expect(cut).toBeGreaterThan(0);
+    expect(problems).toEqual([]);
+  });
+
+  test("a copied link opened in a fresh page replays the same run to the same trace hash", async () => {
+    const lab = labs[0]!;
+    const first = await open(`#/${lab.id}/${lab.scenarios[1]!.name}`);
+    await api(first.page, () => window.splitbrain!.seek(3000));
+    await api(first.page, () => window.splitbrain!.act({ do: "crash", node: "n2" }));
+    await api(first.page, () => window.splitbrain!.seek(6000));
+    await first.page.getByRole("button", { name: "Copy link" }).click();
+    await expect.poll(() => first.page.evaluate(() => location.hash)).toMatch(/^#s=/);
+    const link = await api(first.page, () => window.splitbrain!.link());
+    const hash = await api(first.page, () => window.splitbrain!.traceHash());
+    const second = await open(new URL(link).hash);
+    await api(second.page, () => window.splitbrain!.seek(6000));
+    expect(await api(second.page, () => window.splitbrain!.traceHash())).toBe(hash);
+    expect(await api(second.page, () => window.splitbrain!.scenario()!.timeline)).toContainEqual({ do: "crash", node: "n2", t: 3000 });
+    expect([...first.problems, ...second.problems]).toEqual([]);
+  });
+
+  test("pause, step, step back and scrub: time() and the view agree", async () => {
+    const lab = labs[0]!;
+    const { page, problems } = await open(`#/${lab.id}`);
+    const clock = page.getByTestId("clock");
+    const shows = async () => (await clock.textContent())!.split(" / ")[0]!;
+    const fmt = (ms: number) => (ms < 10_000 ? `${(ms / 1000).toFixed(3)} s` : `${(ms / 1000).toFixed(1)} s`);
+    await page.getByRole("button", { name: "Pause" }).click();
+    expect(await api(page, () => window.splitbrain!.playing())).toBe(false);
+    const t0 = await api(page, () => window.splitbrain!.seek(2500));
+    expect(t0).toBe(2500);
+    await expect.poll(shows).toBe(fmt(2500));
+    await page.getByRole("button", { name: "Step forward one event" }).click();
+    await expect.poll(() => api(page, () => window.splitbrain!.time())).toBeGreaterThan(2500);
+    const t1 = await api(page, () => window.splitbrain!.time());
+    await expect.poll(shows).toBe(fmt(t1));
+    await page.getByRole("button", { name: "Step back one event" }).click();
+    await expect.poll(() => api(page, () => window.splitbrain!.time())).toBeLessThan(t1);
+    const t2 = await api(page, () => window.splitbrain!.time());
+    await expect.poll(shows).toBe(fmt(t2));
+    const slider = page.getByRole("slider", { name: "Virtual time" });
+    await slider.fill("7000");
+    await expect.poll(() => api(page, () => window.splitbrain!.time())).toBe(7000);
+    await expect.poll(shows).toBe(fmt(7000));
+    expect(await slider.inputValue()).toBe("7000");
+    expect(problems).toEqual([]);
+  });
+
+  test("a garbage #s= link shows a readable message and the default lab, with no page error", async () => {
+    for (const bad of ["#s=!!!not-a-link", `#s=${encodeScenario(labs[0]!.scenarios[0]!).slice(0, 25)}`, "#s=" + "A".repeat(300_000)]) {
+      const { page, problems } = await open(bad);
+      const notice = page.locator(".notice");
+      await expect.poll(() => notice.textContent()).toMatch(/link/i);
+      expect(await api(page, () => window.splitbrain!.scenario()!.name)).toBe(labs[0]!.scenarios[0]!.name);
+      expect(await page.locator("h1").textContent()).toBe(labs[0]!.title);
+      expect(problems).toEqual([]);
+    }
+  });
+
+  test("a node id made of markup is shown as text and runs no script", async () => {
+    const evil = "<img src=x onerror=alert(1)>";
+    const base = labs[0]!.scenarios[0]!;
+    const s: Scenario = {
+      ...base,
+      nodes: base.nodes.map((n, i) => (i === 0 ? { ...n, id: evil } : n)),
+      timeline: [{ t: 500, do: "command", node: evil, cmd: "inc" }],
+    };
+    const { page, problems } = await open(`#s=${encodeScenario(s)}`);
+    await expect.poll(() => page.locator("svg [data-node-id]").count()).toBe(base.nodes.length);
+    await expect.poll(() => page.getByText(evil, { exact: true }).first().isVisible()).toBe(true);
+    expect(await page.locator("img").count()).toBe(0);
+    await api(page, () => window.splitbrain!.seek(2000));
+    expect(await page.evaluate(() => (window as unknown as { alerted?: boolean }).alerted)).toBeUndefined();
+    expect(problems).toEqual([]);
+  });
+
+  test("space toggles play, arrows step, and reduced motion is honoured", async () => {
+    const lab = labs[0]!;
+    const { page, problems } = await open(`#/${lab.id}`, { reducedMotion: "reduce" });
+    await expect.poll(() => api(page, () => window.splitbrain!.playing())).toBe(true);
+    await page.locator("body").press("Space");
+    expect(await api(page, () => window.splitbrain!.playing())).toBe(false);
+    await page.locator("body").press("Space");
+    expect(await api(page, () => window.splitbrain!.playing())).toBe(true);
+    await page.locator("body").press("Space");
+    const t = await api(page, () => window.splitbrain!.time());
+    await page.locator("body").press("ArrowRight");
+    await expect.poll(() => api(page, () => window.splitbrain!.time())).toBeGreaterThan(t);
+    await expect(page.locator("svg.network").getAttribute("data-motion")).resolves.toBe("reduced");
+    // Every control is reachable by keyboard: tabbing reaches the play button and a node.
+    const reached = new Set<string>();
+    for (let k = 0; k < 60; k++) {
+      await page.keyboard.press("Tab");
+      reached.add(await page.evaluate(() => document.activeElement?.getAttribute("aria-label") ?? document.activeElement?.textContent ?? ""));
+    }
+    expect([...reached].some((l) => /^(Play|Pause)$/.test(l))).toBe(true);
+    expect([...reached].some((l) => /^node n1/.test(l))).toBe(true);
+    expect(problems).toEqual([]);
+  });
+});
