@@ -64,6 +64,7 @@ export interface EngineState {
   pos: Point[];
   params: Record<string, unknown>;
   traceLength: number;
+  started: boolean;
 }
 
 export class Engine {
@@ -83,6 +84,8 @@ export class Engine {
   groups: number[];
   pos: Point[];
   params: Record<string, unknown>;
+  /** Whether the first event has happened (the start writes the initial partition, if any). */
+  private started = false;
   /** Node inputs handed to nodes so far (including stale timers): the work done. */
   processed = 0;
   /** While a worker batch is merged, timers that already ran inside the batch are claimed here. */
@@ -99,9 +102,6 @@ export class Engine {
     this.pos = scenario.nodes.map((n) => ({ x: n.x, y: n.y }));
     this.home = this.pos.map((p) => ({ ...p }));
     this.groups = componentsOf(this.pos, this.reach);
-    if (groupCount(this.groups) > 1) {
-      this.trace.add(0, "partition", { groups: groupsAsIds(this.groups, this.ids) });
-    }
     this.ids.forEach((_, i) => this.queue.push({ t: 0, seq: this.seq++, node: i, input: { kind: "init" }, id: -1, src: -1 }));
     this.actions = sortTimeline(scenario.timeline);
   }
@@ -168,8 +168,15 @@ export class Engine {
     return st === "up" ? null : "skip";
   }
 
+  /** Nodes placed out of reach of each other start partitioned; say so before anything else. */
+  private start(): void {
+    this.started = true;
+    if (groupCount(this.groups) > 1) this.trace.add(0, "partition", { groups: groupsAsIds(this.groups, this.ids) });
+  }
+
   /** Hand one node event to its node (through `outcomeOf`) and apply what comes back. */
   process(e: NodeEvent, outcomeOf: (e: NodeEvent) => Outcome): void {
+    if (!this.started) this.start();
     this.now = e.t;
     this.processed++;
     const id = this.ids[e.node]!;
@@ -256,6 +263,7 @@ export class Engine {
 
   /** Apply a timeline action; returns what the host must then do to its nodes. */
   applyAction(a: QueuedAction): FollowUp | null {
+    if (!this.started) this.start();
     this.now = a.t;
     switch (a.do) {
       case "partition": {
@@ -348,6 +356,7 @@ export class Engine {
       pos: this.pos,
       params: this.params,
       traceLength: this.trace.length,
+      started: this.started,
     });
   }
 
@@ -363,6 +372,7 @@ export class Engine {
     this.groups = c.groups;
     this.pos = c.pos;
     this.params = c.params;
+    this.started = c.started;
     this.trace.truncate(c.traceLength);
   }
 }

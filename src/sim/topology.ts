@@ -103,7 +103,7 @@ export function clusterLayout(group: readonly number[], reach: number): Point[] 
   const out: Point[] = new Array(group.length);
   members.forEach((list, k) => {
     const c = centres[k]!;
-    const r = list.length <= 1 ? 0 : Math.min(reach * 0.45, 0.03 + 0.012 * list.length);
+    const r = list.length <= 1 ? 0 : Math.min(reach * 0.45, 0.06 + 0.015 * list.length);
     list.forEach((i, j) => {
       const a = -Math.PI / 2 + (2 * Math.PI * j) / list.length;
       out[i] = { x: round3(clamp01(c.x + r * Math.cos(a))), y: round3(clamp01(c.y + r * Math.sin(a))) };

@@ -13,6 +13,7 @@ import {
   pause,
   play,
   seek,
+  setSpeed,
   shareLink,
   stepBack,
   stepForward,
@@ -47,6 +48,8 @@ export interface SplitbrainApi {
   play(): void;
   pause(): void;
   playing(): boolean;
+  /** Playback speed in virtual ms per real ms; sets it when given. */
+  speed(value?: number): number;
   stepForward(): Promise<number>;
   stepBack(): Promise<number>;
   /** Record an action at the current time, as the palette and drags do. */
@@ -101,6 +104,10 @@ export function installApi(): () => void {
     play,
     pause,
     playing: () => s().playing,
+    speed(value) {
+      if (value !== undefined && Number.isFinite(value) && value > 0) setSpeed(value);
+      return s().speed;
+    },
     async stepForward() {
       await stepForward();
       await painted();

@@ -64,7 +64,7 @@ try {
         const step = () => {
           frames++;
           if (frames % 10 === 0) {
-            inFlight += document.querySelectorAll("svg.network .message").length;
+            inFlight += document.querySelectorAll("svg.netview g.msg").length;
             samples++;
           }
           if (performance.now() - start < 5000) requestAnimationFrame(step);

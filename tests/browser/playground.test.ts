@@ -81,7 +81,7 @@ describe("the playground", () => {
     await expect.poll(() => api(page, () => window.splitbrain!.time())).toBeGreaterThan(500);
     const node = page.locator('svg [data-node-id="n1"]');
     const box = (await node.boundingBox())!;
-    const svg = (await page.locator("svg.network").boundingBox())!;
+    const svg = (await page.locator("svg.netview").boundingBox())!;
     await page.mouse.move(box.x + box.width / 2, box.y + box.height / 2);
     await page.mouse.down();
     for (let k = 1; k <= 10; k++) {
@@ -189,7 +189,7 @@ describe("the playground", () => {
     const t = await api(page, () => window.splitbrain!.time());
     await page.locator("body").press("ArrowRight");
     await expect.poll(() => api(page, () => window.splitbrain!.time())).toBeGreaterThan(t);
-    await expect(page.locator("svg.network").getAttribute("data-motion")).resolves.toBe("reduced");
+    await expect(page.locator("svg.netview").getAttribute("data-motion")).resolves.toBe("reduced");
     // Every control is reachable by keyboard: tabbing reaches the play button and a node.
     const reached = new Set<string>();
     for (let k = 0; k < 60; k++) {

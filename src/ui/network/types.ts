@@ -24,13 +24,15 @@ export interface FlyingMessage {
   to: string;
   kind: string;
   sentAt: number;
-  /** When it arrives (or would have, for one lost at send). */
+  /** When it arrives; equal to sentAt for one lost at send (it never left). */
   arriveAt: number;
   /** flying: on its way; falling: dropped (lost, partitioned, crashed) and fading out. */
   state: "flying" | "falling";
   /** For falling messages: when and why it dropped. */
   dropAt?: number;
   reason?: string;
+  /** For falling messages: when the fall ends and it is no longer drawn (the view fades it out by then). */
+  fallEnd?: number;
   /** The message itself (shown when clicked). */
   msg: unknown;
 }

@@ -19,7 +19,7 @@ export function Narration() {
             <button type="button" className="at" onClick={() => void seek(n.t)} aria-label={`Seek to ${formatTime(n.t)}`}>
               {formatTime(n.t)}
             </button>{" "}
-            <span className="who">{n.node}</span> <span>{n.text}</span>
+            <span>{n.text}</span>
           </li>
         ))}
         <li ref={end} aria-hidden="true" className="end" />

@@ -4,6 +4,21 @@
 
 import { usePlayground, SPEEDS, pause, play, seek, setSpeed, stepBack, stepForward } from "../../store/playground.ts";
 
+/** Drawn, not typed: the media-control characters are missing from many system fonts. */
+function Icon({ name }: { name: "back" | "play" | "pause" | "forward" }) {
+  const paths = {
+    back: "M5 4h2v12H5zM17 4v12L8 10z",
+    play: "M6 4v12l10-6z",
+    pause: "M5 4h4v12H5zM11 4h4v12h-4z",
+    forward: "M13 4h2v12h-2zM3 4v12l9-6z",
+  };
+  return (
+    <svg width="16" height="16" viewBox="0 0 20 20" aria-hidden="true" focusable="false">
+      <path d={paths[name]} fill="currentColor" />
+    </svg>
+  );
+}
+
 export function formatTime(ms: number): string {
   return ms < 10_000 ? `${(ms / 1000).toFixed(3)} s` : `${(ms / 1000).toFixed(1)} s`;
 }
@@ -22,7 +37,7 @@ export function Timeline() {
     <section className="timeline" aria-label="Timeline">
       <div className="timeline-controls">
         <button type="button" onClick={() => void stepBack()} aria-label="Step back one event" title="Step back one event (←)">
-          ⏮
+          <Icon name="back" />
         </button>
         <button
           type="button"
@@ -31,10 +46,10 @@ export function Timeline() {
           aria-label={playing ? "Pause" : "Play"}
           title={playing ? "Pause (space)" : "Play (space)"}
         >
-          {playing ? "⏸" : "▶"}
+          <Icon name={playing ? "pause" : "play"} />
         </button>
         <button type="button" onClick={() => void stepForward()} aria-label="Step forward one event" title="Step forward one event (→)">
-          ⏭
+          <Icon name="forward" />
         </button>
         <label className="speed">
           <span>speed</span>

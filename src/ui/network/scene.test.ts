@@ -1,0 +1,106 @@
+import { describe, expect, it } from "vitest";
+import { toView, toViewLength } from "./geometry.ts";
+import { ariaLabelOf, buildScene, messageTitle, type SceneInput } from "./scene.ts";
+import type { FlyingMessage, NetNode } from "./types.ts";
+
+const node = (id: string, x: number, y: number, group = 0, over: Partial<NetNode> = {}): NetNode => ({
+  id,
+  x,
+  y,
+  status: "up",
+  group,
+  label: "follower · term 3",
+  ...over,
+});
+
+const msg = (key: string, from: string, to: string, over: Partial<FlyingMessage> = {}): FlyingMessage => ({
+  key,
+  id: Number.parseInt(key, 10),
+  from,
+  to,
+  kind: "append",
+  sentAt: 0,
+  arriveAt: 100,
+  state: "flying",
+  msg: null,
+  ...over,
+});
+
+const base = (over: Partial<SceneInput> = {}): SceneInput => ({
+  nodes: [node("n1", 0.2, 0.2), node("n2", 0.4, 0.2), node("n3", 0.3, 0.4)],
+  reach: 0.35,
+  time: 50,
+  messages: [],
+  kinds: ["vote", "append"],
+  reducedMotion: false,
+  selected: null,
+  ...over,
+});
+
+describe("the scene", () => {
+  it("links every pair of nodes in one group and draws no hull when nothing is split", () => {
+    const s = buildScene(base());
+    expect(s.links.map((l) => l.key)).toEqual(['["n1","n2"]', '["n1","n3"]', '["n2","n3"]']);
+    expect(s.hulls).toEqual([]);
+    expect(s.reachCircle).toBeNull();
+  });
+
+  it("links nodes only within their group, and outlines each group when the network is split", () => {
+    const s = buildScene(base({ nodes: [node("n1", 0.1, 0.1, 0), node("n2", 0.2, 0.1, 0), node("n3", 0.9, 0.9, 1)] }));
+    expect(s.links.map((l) => l.key)).toEqual(['["n1","n2"]']);
+    expect(s.hulls.map((h) => h.group)).toEqual([0, 1]);
+    // Round the node and the labels under it: a lone node's hull is a rounded triangle.
+    expect(s.hulls[1]!.d.match(/A/g)).toHaveLength(3);
+  });
+
+  it("draws a link to a down or failed node as idle", () => {
+    const s = buildScene(base({ nodes: [node("n1", 0.1, 0.1), node("n2", 0.2, 0.1, 0, { status: "down" })] }));
+    expect(s.links).toMatchObject([{ live: false }]);
+  });
+
+  it("previews the partition a drag would make, with the reach circle round the dragged node", () => {
+    const s = buildScene(base({ moving: { id: "n3", x: 0.95, y: 0.95, dragging: true } }));
+    expect(s.nodes.map((n) => n.group)).toEqual([0, 0, 1]);
+    expect(s.hulls).toHaveLength(2);
+    expect(s.reachCircle).toEqual({ x: toView(0.95), y: toView(0.95), r: toViewLength(0.35) });
+    expect(s.nodes[2]).toMatchObject({ x: toView(0.95), y: toView(0.95), dragging: true });
+  });
+
+  it("holds a dropped node where it was dropped, with the store's groups", () => {
+    const s = buildScene(base({ moving: { id: "n3", x: 0.95, y: 0.95, dragging: false } }));
+    expect(s.nodes.map((n) => n.group)).toEqual([0, 0, 0]);
+    expect(s.nodes[2]).toMatchObject({ x: toView(0.95), dragging: false });
+    expect(s.reachCircle).toBeNull();
+  });
+
+  it("colours messages by their kind's place in the legend, and grey for a kind not in it", () => {
+    const s = buildScene(base({ messages: [msg("1", "n1", "n2"), msg("2", "n2", "n1", { kind: "vote" }), msg("3", "n1", "n3", { kind: "odd" })] }));
+    expect(s.messages.map((m) => m.colour)).toEqual([1, 0, -1]);
+  });
+
+  it("places messages between their nodes and skips those whose sender is not drawn", () => {
+    const s = buildScene(base({ messages: [msg("1", "n1", "n2"), msg("2", "gone", "n1")] }));
+    expect(s.messages).toHaveLength(1);
+    expect(s.messages[0]!.x).toBeCloseTo((toView(0.2) + toView(0.4)) / 2, 6);
+  });
+
+  it("marks the selected node or message", () => {
+    const a = buildScene(base({ selected: "n2", messages: [msg("1", "n1", "n2")] }));
+    expect(a.nodes.map((n) => n.selected)).toEqual([false, true, false]);
+    expect(a.messages[0]!.selected).toBe(false);
+    const b = buildScene(base({ selected: "1", messages: [msg("1", "n1", "n2")] }));
+    expect(b.messages[0]!.selected).toBe(true);
+  });
+
+  it("names a node for screen readers by id, label and status", () => {
+    expect(ariaLabelOf(node("n1", 0, 0))).toBe("node n1, follower · term 3, up");
+    expect(ariaLabelOf(node("n2", 0, 0, 0, { label: "", status: "down" }))).toBe("node n2, down");
+  });
+
+  it("titles a message with its kind, id and route, and why it dropped", () => {
+    expect(messageTitle(msg("4", "n1", "n2"))).toBe("append #4: n1 → n2");
+    expect(messageTitle(msg("4.1", "n1", "n2", { id: 4, state: "falling", reason: "partition" }))).toBe(
+      "append #4 (duplicate): n1 → n2, dropped (partition)",
+    );
+  });
+});

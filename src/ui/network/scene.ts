@@ -1,0 +1,147 @@
+// What the network view draws, as plain data: computed from the props (and a node being
+// dragged) apart from the drawing, like a lab's view computes its layout apart from D3.
+// The drawing (draw.ts) only joins these lists to SVG elements.
+
+import { componentsOf } from "../../sim/topology.ts";
+import { HULL_PAD, hullPointsOf, messageSpot, NODE_RADIUS, toView, toViewLength, hullPath, type Point } from "./geometry.ts";
+import type { FlyingMessage, NetNode } from "./types.ts";
+
+/** How many message colours the palette has (network.css: --sb-kind-0 … --sb-kind-7). */
+export const KIND_COLOURS = 8;
+
+export interface SceneInput {
+  nodes: readonly NetNode[];
+  reach: number;
+  time: number;
+  messages: readonly FlyingMessage[];
+  kinds: readonly string[];
+  reducedMotion: boolean;
+  selected: string | null;
+  /** A node held somewhere other than its `x, y`: being dragged, or just dropped. */
+  moving?: { id: string; x: number; y: number; dragging: boolean } | null;
+}
+
+export interface SceneNode {
+  node: NetNode;
+  /** Centre in view coordinates. */
+  x: number;
+  y: number;
+  /** Group after any drag preview. */
+  group: number;
+  selected: boolean;
+  dragging: boolean;
+  ariaLabel: string;
+}
+
+export interface SceneLink {
+  key: string;
+  x1: number;
+  y1: number;
+  x2: number;
+  y2: number;
+  /** Both ends up: a link to a down or failed node is drawn fainter. */
+  live: boolean;
+}
+
+export interface SceneHull {
+  key: string;
+  group: number;
+  d: string;
+}
+
+export interface SceneMessage {
+  message: FlyingMessage;
+  x: number;
+  y: number;
+  opacity: number;
+  /** Index into the palette, or -1 for a kind not in the legend. */
+  colour: number;
+  selected: boolean;
+  title: string;
+}
+
+export interface Scene {
+  nodes: SceneNode[];
+  links: SceneLink[];
+  hulls: SceneHull[];
+  messages: SceneMessage[];
+  /** The reach circle around a dragged node, in view coordinates. */
+  reachCircle: { x: number; y: number; r: number } | null;
+}
+
+export function ariaLabelOf(n: NetNode): string {
+  return n.label === "" ? `node ${n.id}, ${n.status}` : `node ${n.id}, ${n.label}, ${n.status}`;
+}
+
+export function messageTitle(m: FlyingMessage): string {
+  const copy = m.key === String(m.id) ? "" : " (duplicate)";
+  const head = `${m.kind} #${m.id}${copy}: ${m.from} → ${m.to}`;
+  return m.state === "falling" ? `${head}, dropped${m.reason === undefined ? "" : ` (${m.reason})`}` : head;
+}
+
+export function buildScene(p: SceneInput): Scene {
+  const moving = p.moving ?? null;
+  const unit: Point[] = p.nodes.map((n) => (moving !== null && n.id === moving.id ? { x: moving.x, y: moving.y } : { x: n.x, y: n.y }));
+  // While a node is dragged, preview the partition its drop would make, by the same rule the
+  // engine applies to a `move` (topology.ts); otherwise show the groups the engine has.
+  const groups = moving?.dragging === true ? componentsOf(unit, p.reach) : p.nodes.map((n) => n.group);
+
+  const nodes: SceneNode[] = p.nodes.map((n, i) => ({
+    node: n,
+    x: toView(unit[i]!.x),
+    y: toView(unit[i]!.y),
+    group: groups[i]!,
+    selected: n.id === p.selected,
+    dragging: moving?.dragging === true && n.id === moving.id,
+    ariaLabel: ariaLabelOf(n),
+  }));
+
+  const links: SceneLink[] = [];
+  for (let i = 0; i < nodes.length; i++) {
+    for (let j = i + 1; j < nodes.length; j++) {
+      const a = nodes[i]!;
+      const b = nodes[j]!;
+      if (a.group !== b.group) continue;
+      links.push({
+        key: JSON.stringify([a.node.id, b.node.id]),
+        x1: a.x,
+        y1: a.y,
+        x2: b.x,
+        y2: b.y,
+        live: a.node.status === "up" && b.node.status === "up",
+      });
+    }
+  }
+
+  // Hulls only say something when the network is split; one hull round everything is noise.
+  const hulls: SceneHull[] = [];
+  if (new Set(groups).size > 1) {
+    const members = new Map<number, Point[]>();
+    for (const n of nodes) (members.get(n.group) ?? members.set(n.group, []).get(n.group)!).push(n);
+    for (const [group, pts] of members) hulls.push({ key: String(group), group, d: hullPath(hullPointsOf(pts), HULL_PAD) });
+  }
+
+  const at = new Map<string, SceneNode>();
+  for (const n of nodes) at.set(n.node.id, n);
+  const messages: SceneMessage[] = [];
+  for (const m of p.messages) {
+    const from = at.get(m.from);
+    if (from === undefined) continue;
+    // A message to a node that does not exist falls from its sender.
+    const to = at.get(m.to) ?? from;
+    const spot = messageSpot(m, p.time, from, to, { reducedMotion: p.reducedMotion, inset: NODE_RADIUS });
+    if (spot === null) continue;
+    const k = p.kinds.indexOf(m.kind);
+    messages.push({
+      message: m,
+      ...spot,
+      colour: k < 0 ? -1 : k % KIND_COLOURS,
+      selected: m.key === p.selected,
+      title: messageTitle(m),
+    });
+  }
+
+  const dragged = nodes.find((n) => n.dragging);
+  const reachCircle = dragged === undefined ? null : { x: dragged.x, y: dragged.y, r: toViewLength(p.reach) };
+  return { nodes, links, hulls, messages, reachCircle };
+}
