@@ -49,7 +49,10 @@ interface Worker {
   api: Comlink.Remote<NodeWorkerApi>;
   handle: WorkerHandle;
   nodes: number[];
-  death: Promise<never>;
+  /** Why the worker died, once it has. */
+  dead: WorkerHostError | null;
+  /** Calls waiting for an answer: a death rejects them all. */
+  pending: Set<(err: Error) => void>;
 }
 
 export async function startInWorkers(cfg: RunConfig, opts: WorkerHostOptions): Promise<Run> {
@@ -63,11 +66,13 @@ export async function startInWorkers(cfg: RunConfig, opts: WorkerHostOptions): P
 
   for (let k = 0; k < count; k++) {
     const handle = opts.spawn();
-    const death = new Promise<never>((_, reject) =>
-      handle.onDeath((why) => reject(new WorkerHostError(`the worker holding ${nodesText(k)} died: ${why}`))),
-    );
-    death.catch(() => {}); // observed by `call`; never an unhandled rejection
-    workers.push({ api: Comlink.wrap<NodeWorkerApi>(handle.endpoint), handle, nodes: [], death });
+    const w: Worker = { api: Comlink.wrap<NodeWorkerApi>(handle.endpoint), handle, nodes: [], dead: null, pending: new Set() };
+    handle.onDeath((why) => {
+      w.dead ??= new WorkerHostError(`the worker holding ${nodesText(k)} died: ${why}`);
+      for (const reject of w.pending) reject(w.dead);
+      w.pending.clear();
+    });
+    workers.push(w);
   }
   for (let i = 0; i < n; i++) workers[ownerOf(i)]!.nodes.push(i);
 
@@ -77,21 +82,36 @@ export async function startInWorkers(cfg: RunConfig, opts: WorkerHostOptions): P
     return ids.join(", ");
   }
 
-  /** One call to a worker, raced against its death and the watchdog. */
-  async function call<T>(k: number, what: string, f: (api: Comlink.Remote<NodeWorkerApi>) => Promise<T>): Promise<T> {
+  /**
+   * One call to a worker, watched: it fails if the worker dies or does not answer in time.
+   * (Not a Promise.race against a long-lived "death" promise: every race would leave a
+   * reaction on it, and a run makes millions of calls.)
+   */
+  function call<T>(k: number, what: string, f: (api: Comlink.Remote<NodeWorkerApi>) => Promise<T>): Promise<T> {
     const w = workers[k]!;
-    let timer: ReturnType<typeof setTimeout> | undefined;
-    const hung = new Promise<never>((_, reject) => {
-      timer = setTimeout(
-        () => reject(new WorkerHostError(`the worker holding ${nodesText(k)} did not answer ${what} within ${timeoutMs / 1000} s`)),
-        timeoutMs,
+    if (w.dead !== null) return Promise.reject(w.dead);
+    return new Promise<T>((resolve, reject) => {
+      const timer = setTimeout(() => {
+        settle();
+        reject(new WorkerHostError(`the worker holding ${nodesText(k)} did not answer ${what} within ${timeoutMs / 1000} s`));
+      }, timeoutMs);
+      const settle = () => {
+        clearTimeout(timer);
+        w.pending.delete(fail);
+      };
+      const fail = (err: Error) => {
+        settle();
+        reject(err);
+      };
+      w.pending.add(fail);
+      f(w.api).then(
+        (v) => {
+          settle();
+          resolve(v);
+        },
+        (err: unknown) => fail(err instanceof Error ? err : new Error(String(err))),
       );
     });
-    try {
-      return await Promise.race([f(w.api), w.death, hung]);
-    } finally {
-      clearTimeout(timer);
-    }
   }
 
   const closeAll = () => {

@@ -66,3 +66,15 @@ describe("a trace that forgets", () => {
     expect(tr.hash()).toBe(all.hash());
   });
 });
+
+describe("forgetting by time", () => {
+  it("keeps the events of the last stretch of virtual time, at most a given number", () => {
+    const tr = sample(1000); // t = 0, 1.5, 3, …
+    tr.forgetBefore(750);
+    expect(tr.events[0]!.t).toBe(750);
+    expect(tr.first).toBe(500);
+    tr.forgetBefore(0, 100);
+    expect(tr.events).toHaveLength(100);
+    expect(tr.hash()).toBe(sample(1000).hash());
+  });
+});

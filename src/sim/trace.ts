@@ -108,6 +108,19 @@ export class Trace {
     this.offset += drop;
   }
 
+  /** Keep in memory only the events at or after virtual time t (and at most `max`). */
+  forgetBefore(t: number, max = Infinity): void {
+    const ev = this.events;
+    let lo = 0;
+    let hi = ev.length;
+    while (lo < hi) {
+      const mid = (lo + hi) >> 1;
+      if (ev[mid]!.t < t) lo = mid + 1;
+      else hi = mid;
+    }
+    this.forget(Math.min(ev.length - lo, max));
+  }
+
   /** The hash of the first `upTo` events (default: all). */
   hash(upTo = this.length): string {
     if (upTo < this.hashed) {

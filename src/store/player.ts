@@ -21,8 +21,12 @@ import type { NodeView } from "../sim/types.ts";
 
 /** Virtual ms between snapshots near the present. */
 export const SNAPSHOT_EVERY_MS = 500;
-/** Trace events kept in memory; older ones live on only in the hash (and in replay). */
-export const TRACE_WINDOW = 200_000;
+/**
+ * Trace kept in memory: the last 30 s of virtual time (at most 200,000 events). Older events
+ * live on in the hash, and come back by replay when the learner seeks to them.
+ */
+export const TRACE_WINDOW_MS = 30_000;
+export const TRACE_WINDOW_MAX = 200_000;
 
 interface Snapshot {
   /** Every event at or before t is in it; -1 is the start, before anything happened. */
@@ -182,13 +186,19 @@ export class Player {
     await this.live.restore(this.seeker.snapshot());
   }
 
-  /** Run the seek engine to t, keeping snapshots on the way. */
+  /**
+   * Run the seek engine to t, keeping snapshots on the way: every 500 ms over the last 10 s
+   * before t, every 5 s before that (what thinning would keep anyway, without the copies).
+   */
   private replayTo(t: number): void {
-    let boundary = (Math.floor(Math.max(0, this.seeker.engine.now) / SNAPSHOT_EVERY_MS) + 1) * SNAPSHOT_EVERY_MS;
-    while (boundary <= t) {
-      this.seeker.runUntil(boundary);
-      this.keep({ t: boundary, run: this.seeker.snapshot(), mark: this.trace.mark() });
-      boundary += SNAPSHOT_EVERY_MS;
+    const near = t - 10_000;
+    let b = this.seeker.engine.now;
+    for (;;) {
+      const every = b < near ? 5_000 : SNAPSHOT_EVERY_MS;
+      b = (Math.floor(Math.max(0, b) / every) + 1) * every;
+      if (b > t) break;
+      this.seeker.runUntil(b);
+      this.keep({ t: b, run: this.seeker.snapshot(), mark: this.trace.mark() });
     }
     this.seeker.runUntil(t);
   }
@@ -200,7 +210,7 @@ export class Player {
     else if (this.snaps[i]!.t === s.t) this.snaps[i] = s;
     else this.snaps.splice(i, 0, s);
     this.snaps = thin(this.snaps, this.snaps[this.snaps.length - 1]!.t);
-    this.trace.forget(TRACE_WINDOW);
+    this.trace.forgetBefore(s.t - TRACE_WINDOW_MS, TRACE_WINDOW_MAX);
   }
 }
 

@@ -36,7 +36,18 @@ function jsSizes(): { file: string; raw: number; gzip: number }[] {
 }
 
 const site = await startSite();
-const browser = await launchBrowser();
+const launched = await launchBrowser();
+// tsx compiles functions handed to page.evaluate with esbuild's `__name` helper, which the
+// page does not have; define it there as the identity.
+const browser = {
+  version: () => launched.version(),
+  close: () => launched.close(),
+  async newPage(opts?: Parameters<typeof launched.newPage>[0]) {
+    const page = await launched.newPage(opts);
+    await page.addInitScript("globalThis.__name = (f) => f");
+    return page;
+  },
+};
 try {
   console.log(`splitbrain page bench — ${cpus().length} × ${cpus()[0]?.model ?? "CPU"}, ${browser.version()} headless`);
 
