@@ -39,6 +39,8 @@ export interface Lab {
   protocol: Protocol<any, any, any>;
   /** The lab's params: validated on every load; defaults fill what a scenario leaves out. */
   params: GenericSchema<unknown, Record<string, unknown>>;
+  /** How many nodes the lab runs with, [min, max]; any number when absent. */
+  nodeCount?: readonly [number, number];
   /** Message kinds the view colours, in legend order. */
   messageKinds: string[];
   checks: Check[];

@@ -34,6 +34,8 @@ const MAX_JSON_NODES = 1_000_000;
 export interface LabParamsSchema {
   id: string;
   params: v.GenericSchema<unknown, Record<string, unknown>>;
+  /** How many nodes the lab runs with, [min, max] (Raft: 3 to 9). */
+  nodeCount?: readonly [number, number];
 }
 
 export type LoadResult = { ok: true; scenario: Scenario; params: Record<string, unknown> } | { ok: false; error: string };
@@ -424,6 +426,14 @@ function parseUnsafe(input: unknown, labs: readonly LabParamsSchema[]): LoadResu
   if (lab === undefined) {
     const known = labs.map((l) => l.id).join(", ");
     return { ok: false, error: `Unknown lab "${scenario.lab}". Known labs: ${known || "none"}.` };
+  }
+
+  if (lab.nodeCount !== undefined) {
+    const [min, max] = lab.nodeCount;
+    const n = scenario.nodes.length;
+    if (n < min || n > max) {
+      return { ok: false, error: `The ${lab.id} lab runs with ${min} to ${max} nodes; this scenario has ${n}.` };
+    }
   }
 
   const params = v.safeParse(lab.params, scenario.params, { abortEarly: true });

@@ -51,6 +51,9 @@ export type Action =
   | { t: number; do: "command"; node: string; cmd: unknown }
   | { t: number; do: "move"; node: string; x: number; y: number };
 
+/** A timeline action as a learner makes it, before the player stamps its time. */
+export type ActionAt = Action extends infer A ? (A extends Action ? Omit<A, "t"> : never) : never;
+
 export interface Scenario {
   v: typeof SCENARIO_VERSION;
   lab: string;

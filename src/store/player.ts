@@ -14,7 +14,7 @@
 
 import type { Lab } from "../labs/types.ts";
 import type { Run, RunConfig, RunSnapshot } from "../runtime/types.ts";
-import type { Action, Scenario } from "../scenario/types.ts";
+import type { Action, ActionAt, Scenario } from "../scenario/types.ts";
 import { Simulation } from "../sim/simulation.ts";
 import { Trace, type TraceMark } from "../sim/trace.ts";
 import type { NodeView } from "../sim/types.ts";
@@ -35,8 +35,7 @@ interface Snapshot {
   mark: TraceMark;
 }
 
-/** A timeline action as the learner makes it: the player stamps the time. */
-export type ActionAt = Action extends infer A ? (A extends Action ? Omit<A, "t"> : never) : never;
+export type { ActionAt } from "../scenario/types.ts";
 
 export interface PlayerDeps {
   /** Start the live run (Web Workers in the page; in-process in tests). */

@@ -68,6 +68,8 @@ interface FrameSlice {
   events: number;
   reach: number;
   workers: number;
+  /** The lab's params as they stand at the current time. */
+  params: Record<string, unknown>;
 }
 
 interface SelectionSlice {
@@ -95,6 +97,7 @@ const initial: PlaygroundState = {
   events: 0,
   reach: 0.35,
   workers: 0,
+  params: {},
   selected: null,
 };
 
@@ -177,6 +180,7 @@ export async function refresh(): Promise<void> {
     events: p.trace.length,
     reach: e.reach,
     workers: p.workerCount,
+    params: e.params,
     rows: views.map((view, i) => ({ id: e.ids[i]!, view })),
     nodes: e.ids.map((id, i) => {
       const view = views[i] ?? { status: e.status[i]! };

@@ -8,7 +8,9 @@ import { startInWorkers } from "../runtime/worker-host.ts";
 import {
   act,
   configure,
+  currentPlayer,
   openAddress,
+  seek,
   select,
   shareLink,
   stepBack,
@@ -82,6 +84,7 @@ export function App() {
   const time = usePlayground((s) => s.time);
   const reach = usePlayground((s) => s.reach);
   const selected = usePlayground((s) => s.selected);
+  const params = usePlayground((s) => s.params);
   const reducedMotion = usePrefersReducedMotion();
   const [menu, setMenu] = useState<MenuAt | null>(null);
   const [copied, setCopied] = useState(false);
@@ -159,7 +162,14 @@ export function App() {
         <aside className="right">
           {ui !== undefined && (
             <section className="lab-panel" aria-label={`${lab!.title} state`}>
-              <ui.View nodes={rows} time={time} />
+              <ui.View
+                nodes={rows}
+                time={time}
+                params={params}
+                act={(a) => void act(a)}
+                events={currentPlayer()?.trace.events ?? []}
+                seek={(t) => void seek(t)}
+              />
             </section>
           )}
           <Details />

@@ -1,0 +1,84 @@
+// Gallery scenarios for the Raft lab; each is a lesson step. Seeds are pinned, and so are the
+// outcomes (who leads, what commits): scenarios.test.ts.
+
+import { scenario } from "../../scenario/build.ts";
+import type { Action } from "../../scenario/types.ts";
+
+const cmd = (t: number, node: string, seq: number, op: string): Action => ({ t, do: "command", node, cmd: { client: "c1", seq, op } });
+
+export const scenarios = [
+  // Five followers, randomized timeouts: n5 times out first, asks for votes, wins a majority,
+  // and from then on its heartbeats keep the others from timing out. A command sent to a
+  // follower is forwarded to the leader, replicated, committed and applied everywhere.
+  scenario({
+    lab: "raft",
+    name: "first-election",
+    title: "The first election",
+    seed: 3,
+    until: 6_000,
+    nodes: 5,
+    timeline: [cmd(1_000, "n2", 1, "set x=3"), cmd(1_200, "n4", 2, "set y=4")],
+  }),
+  // The leader n5 crashes. Its followers stop hearing heartbeats; the first to time out wins
+  // the next term with the remaining majority, and commands commit again. When n5 comes back
+  // it keeps its log (persistent), hears the new term and follows.
+  scenario({
+    lab: "raft",
+    name: "leader-crash",
+    title: "The leader crashes",
+    seed: 3,
+    until: 8_000,
+    nodes: 5,
+    timeline: [
+      cmd(1_000, "n2", 1, "set x=1"),
+      { t: 2_000, do: "crash", node: "n5" },
+      cmd(3_500, "n3", 2, "set x=2"),
+      { t: 5_000, do: "restart", node: "n5" },
+      cmd(6_000, "n1", 3, "set y=3"),
+    ],
+  }),
+  // Four nodes whose timers run out close together: in term 1 two candidates split the votes
+  // two to two and neither wins; their timers are drawn again, and a later term elects one.
+  scenario({
+    lab: "raft",
+    name: "split-vote",
+    title: "A split vote",
+    seed: 4,
+    until: 4_000,
+    nodes: 4,
+  }),
+  // The leader n5 is cut off with n1, a minority. It keeps believing it leads, accepts a
+  // command, and can never commit it. The majority elects a new leader, which commits. On heal
+  // n5 hears the higher term, steps down, and its uncommitted entry is overwritten.
+  scenario({
+    lab: "raft",
+    name: "isolated-leader",
+    title: "The leader in a minority",
+    seed: 3,
+    until: 8_000,
+    nodes: 5,
+    timeline: [
+      cmd(1_000, "n2", 1, "set x=1"),
+      { t: 2_000, do: "partition", groups: [["n5", "n1"], ["n2", "n3", "n4"]] },
+      cmd(2_500, "n5", 2, "set x=lost"),
+      cmd(4_000, "n3", 3, "set x=kept"),
+      { t: 5_500, do: "heal" },
+    ],
+  }),
+  // n1 is down while ten commands commit. When it restarts its log is ten entries short: the
+  // leader's AppendEntries are rejected, it walks nextIndex back to where the logs agree, and
+  // sends what is missing.
+  scenario({
+    lab: "raft",
+    name: "catch-up",
+    title: "A follower far behind",
+    seed: 3,
+    until: 7_000,
+    nodes: 5,
+    timeline: [
+      { t: 500, do: "crash", node: "n1" },
+      ...Array.from({ length: 10 }, (_, k) => cmd(1_000 + 200 * k, k % 2 ? "n3" : "n2", k + 1, `set k${k + 1}=${k + 1}`)),
+      { t: 4_000, do: "restart", node: "n1" },
+    ],
+  }),
+];
