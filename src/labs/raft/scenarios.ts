@@ -81,4 +81,81 @@ export const scenarios = [
       { t: 4_000, do: "restart", node: "n1" },
     ],
   }),
+  // Figure 8, with the current-term commit rule off (§5.4.2). n2 leads term 3 and gets an
+  // entry onto n1 and n2 only; n5 leads term 7 alone and writes a different entry at index 1;
+  // n1 leads term 14 and copies its term-3 entry to n3 — now on a majority, and with the rule
+  // off n1 commits and applies it. Then n5 wins term 18 (its last entry, term 7, is newer)
+  // and overwrites index 1 everywhere: a committed entry is lost, and two nodes have applied
+  // different commands at index 1. With the rule on, n1 would not count replicas of a term-3
+  // entry in term 14, and nothing is lost.
+  scenario({
+    lab: "raft",
+    name: "figure-8",
+    title: "Figure 8: committing an old term's entry",
+    seed: 3,
+    until: 7_000,
+    nodes: 5,
+    params: { rules: { currentTermCommit: false } },
+    timeline: [
+      { t: 0, do: "partition", groups: [["n1", "n2", "n3"], ["n4"], ["n5"]] },
+      { t: 1_000, do: "partition", groups: [["n1", "n2"], ["n3"], ["n4"], ["n5"]] },
+      cmd(1_100, "n1", 1, "set x=1"),
+      { t: 1_500, do: "crash", node: "n1" },
+      { t: 1_500, do: "partition", groups: [["n3", "n4", "n5"], ["n1"], ["n2"]] },
+      { t: 2_500, do: "partition", groups: [["n5"], ["n3", "n4"], ["n1"], ["n2"]] },
+      cmd(2_600, "n5", 2, "set x=2"),
+      { t: 3_000, do: "crash", node: "n5" },
+      { t: 3_000, do: "restart", node: "n1" },
+      { t: 3_000, do: "partition", groups: [["n1", "n2", "n3"], ["n4"], ["n5"]] },
+      { t: 4_500, do: "restart", node: "n5" },
+      { t: 4_500, do: "partition", groups: [["n5", "n3", "n4"], ["n1", "n2"]] },
+    ],
+  }),
+  // The election restriction off (§5.4.1): n5 is cut off from the start while the others
+  // commit two commands. Alone it keeps timing out, so its term runs far ahead. On heal its
+  // high term makes everyone step down, and without the restriction they vote for it though
+  // its log is empty. Its first command overwrites the committed entries.
+  scenario({
+    lab: "raft",
+    name: "no-election-restriction",
+    title: "Voting for a stale log",
+    seed: 3,
+    until: 6_000,
+    nodes: 5,
+    params: { rules: { electionRestriction: false } },
+    timeline: [
+      { t: 0, do: "partition", groups: [["n5"]] },
+      cmd(1_000, "n1", 1, "set x=1"),
+      cmd(1_200, "n2", 2, "set y=2"),
+      { t: 3_000, do: "heal" },
+      cmd(3_600, "n5", 3, "set x=stale"),
+    ],
+  }),
+  // votedFor not persisted: n1 and n2 stand in term 1 together. n3 votes for n1, crashes and
+  // comes back having forgotten its vote, then n2's slower request arrives and it votes again.
+  // Both reach a majority: two leaders in one term. (Link delays are set per pair to line the
+  // messages up; n1 and n2 hear each other only after a second.)
+  scenario({
+    lab: "raft",
+    name: "forgotten-vote",
+    title: "A vote forgotten in a crash",
+    seed: 1,
+    until: 3_000,
+    nodes: 3,
+    network: {
+      latency: [20, 20],
+      links: [
+        { a: "n1", b: "n3", latency: [10, 10] },
+        { a: "n2", b: "n3", latency: [60, 60] },
+        { a: "n1", b: "n2", latency: [1_000, 1_000] },
+      ],
+    },
+    params: { electionTimeout: [150, 151], rules: { persistVote: false } },
+    timeline: [
+      { t: 0, do: "crash", node: "n3" },
+      { t: 140, do: "restart", node: "n3" },
+      { t: 165, do: "crash", node: "n3" },
+      { t: 170, do: "restart", node: "n3" },
+    ],
+  }),
 ];
