@@ -12,8 +12,8 @@ import { startInWorkers } from "../../src/runtime/worker-host.ts";
 import { ringOfNodes } from "../../src/scenario/build.ts";
 import type { Action, Scenario } from "../../src/scenario/types.ts";
 
-function scenarioArb(labId: string, commands: fc.Arbitrary<unknown>): fc.Arbitrary<Scenario> {
-  return fc.integer({ min: 1, max: 7 }).chain((n) => {
+function scenarioArb(labId: string, commands: fc.Arbitrary<unknown>, nodeCount: readonly [number, number] = [1, 7]): fc.Arbitrary<Scenario> {
+  return fc.integer({ min: Math.max(1, nodeCount[0]), max: Math.min(7, nodeCount[1]) }).chain((n) => {
     const ids = ringOfNodes(n).map((x) => x.id);
     const node = fc.constantFrom(...ids);
     const t = fc.integer({ min: 0, max: 5000 });
@@ -50,7 +50,7 @@ for (const lab of labs) {
   describe(`random ${lab.id} scenarios`, () => {
     it("never throw and give the same trace hash twice in-process", async () => {
       await fc.assert(
-        fc.asyncProperty(scenarioArb(lab.id, commands), async (s) => {
+        fc.asyncProperty(scenarioArb(lab.id, commands, lab.nodeCount), async (s) => {
           const loaded = loadScenario(s);
           expect(loaded.ok, loaded.ok ? "" : loaded.error).toBe(true);
           if (!loaded.ok) return;
@@ -68,7 +68,7 @@ for (const lab of labs) {
 
     it("give the same trace hash on the worker host", async () => {
       await fc.assert(
-        fc.asyncProperty(scenarioArb(lab.id, commands), async (s) => {
+        fc.asyncProperty(scenarioArb(lab.id, commands, lab.nodeCount), async (s) => {
           const cfg = runConfig(s, v.parse(lab.params, s.params));
           const a = startInProcess(cfg);
           await a.advance(s.until);
