@@ -204,17 +204,23 @@ function formatSummary(s: Summary): string {
   ];
   for (const c of s.checks) {
     lines.push(`check     ${c.id}: ${c.violations.length === 0 ? "ok" : `${c.violations.length} violation(s)`}`);
-    for (const v of c.violations.slice(0, 5)) lines.push(`            at ${v.t} ms: ${v.message} (events ${v.events.join(", ")})`);
+    for (const v of c.violations.slice(0, 5)) lines.push(`            at ${ms(v.t)} ms: ${v.message} (events ${v.events.join(", ")})`);
     if (c.violations.length > 5) lines.push(`            … and ${c.violations.length - 5} more`);
   }
   for (const n of s.nodes) {
     const { id, status, ...rest } = n;
+    // Scalars as they are, lists by their length (Raft's log); nested objects only in --json.
     const fields = Object.entries(rest)
-      .filter(([, v]) => v === null || typeof v !== "object")
-      .map(([k, v]) => `${k}=${String(v)}`);
+      .filter(([, v]) => v !== null && v !== undefined && (typeof v !== "object" || Array.isArray(v)))
+      .map(([k, v]) => (Array.isArray(v) ? `${k}=${v.length} entries` : `${k}=${typeof v === "number" ? ms(v) : String(v)}`));
     lines.push(`node      ${id} ${status}${fields.length ? " " + fields.join(" ") : ""}`);
   }
   return lines.join("\n");
+}
+
+/** Virtual times are floats (latency draws); a tenth of a millisecond is plenty to read. */
+function ms(v: number): string {
+  return Number.isInteger(v) ? String(v) : v.toFixed(1);
 }
 
 function labsCommand(argv: string[], io: Io): number {

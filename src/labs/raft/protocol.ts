@@ -327,6 +327,13 @@ function onAppendEntries(o: Out, from: string, m: Extract<RaftMsg, { type: "Appe
     o.send(from, { type: "AppendEntriesReply", term: s.currentTerm, success: false, matchIndex: lastIndex(s) });
     return;
   }
+  // Two leaders in one term: only possible with a safety rule switched off. Say so, and
+  // refuse rather than follow: this node is a leader of the same term.
+  if (s.role === "leader") {
+    o.note(`${s.self} leads term ${s.currentTerm} and hears from another leader, ${m.leaderId}: two leaders in one term`);
+    o.send(from, { type: "AppendEntriesReply", term: s.currentTerm, success: false, matchIndex: lastIndex(s) });
+    return;
+  }
   // A current leader exists: candidates return to follower; everyone resets the election timer.
   if (s.role === "candidate") setRole(o, "follower");
   if (o.s.leader !== m.leaderId) o.s = { ...o.s, leader: m.leaderId };
