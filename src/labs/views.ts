@@ -6,6 +6,7 @@ import type { TraceEvent } from "../sim/trace.ts";
 import type { NodeView } from "../sim/types.ts";
 import type { ActionAt } from "../scenario/types.ts";
 import { GossipView, gossipLabel } from "./gossip/view.tsx";
+import { RaftView, raftLabel, raftTone } from "./raft/view.tsx";
 
 export interface LabViewProps {
   nodes: { id: string; view: NodeView }[];
@@ -30,4 +31,5 @@ export interface LabUi {
 
 export const labViews: Record<string, LabUi> = {
   gossip: { View: GossipView, label: gossipLabel },
+  raft: { View: RaftView, label: raftLabel, tone: raftTone },
 };

@@ -5,15 +5,17 @@ import { formatTime } from "./Timeline.tsx";
 
 export function Narration() {
   const notes = usePlayground((s) => s.notes);
-  const end = useRef<HTMLLIElement>(null);
+  const list = useRef<HTMLOListElement>(null);
   const last = notes.at(-1)?.seq;
   useEffect(() => {
-    end.current?.scrollIntoView({ block: "nearest" });
+    // Scroll the log itself, never the page: scrollIntoView would drag the window down.
+    const ol = list.current;
+    if (ol !== null) ol.scrollTop = ol.scrollHeight;
   }, [last]);
   return (
     <section className="narration" aria-label="Narration">
       <h2>What happened</h2>
-      <ol aria-live="polite" aria-relevant="additions">
+      <ol ref={list} aria-live="polite" aria-relevant="additions">
         {notes.map((n) => (
           <li key={n.seq}>
             <button type="button" className="at" onClick={() => void seek(n.t)} aria-label={`Seek to ${formatTime(n.t)}`}>
@@ -22,7 +24,6 @@ export function Narration() {
             <span>{n.text}</span>
           </li>
         ))}
-        <li ref={end} aria-hidden="true" className="end" />
       </ol>
     </section>
   );

@@ -1,0 +1,491 @@
+// The Raft lab's own panel: who holds which role in which term and whose election timer runs
+// out first; every node's log, coloured by term, with what is committed and what the leader
+// knows of each follower; a box to send commands; the three safety rules as switches; and the
+// safety checks run over the trace so far.
+//
+// The layout is computed by plain functions over the node views (`raftNode`, `logRows`, ...);
+// the components only draw it. A lab never imports the store: everything arrives as props.
+
+import { useEffect, useId, useMemo, useRef, useState, type FormEvent } from "react";
+import type { TraceEvent } from "../../sim/trace.ts";
+import type { NodeView } from "../../sim/types.ts";
+import type { Scenario } from "../../scenario/types.ts";
+import type { LabViewProps } from "../views.ts";
+import type { Violation } from "../types.ts";
+import { checks } from "./checks.ts";
+import { commandText, type Entry, type Role, type Rules } from "./protocol.ts";
+import "./view.css";
+
+/** The client id the command box sends as; its sequence numbers continue across reloads. */
+export const LEARNER = "learner";
+
+/** Term colours cycle through this many swatches (view.css defines them, light and dark). */
+const TERM_SWATCHES = 6;
+
+export interface RaftNode {
+  id: string;
+  status: string;
+  up: boolean;
+  role: Role;
+  term: number;
+  votedFor: string | null;
+  log: Entry[];
+  commitIndex: number;
+  nextIndex: Record<string, number> | null;
+  matchIndex: Record<string, number> | null;
+  votes: string[] | null;
+  electionDeadline: number;
+  electionTimeout: number;
+}
+
+const num = (v: unknown, d = 0) => (typeof v === "number" && Number.isFinite(v) ? v : d);
+const str = (v: unknown) => (typeof v === "string" ? v : null);
+const record = (v: unknown) => (typeof v === "object" && v !== null && !Array.isArray(v) ? (v as Record<string, number>) : null);
+
+/** A node view read defensively: a down node's view carries only its status. */
+export function raftNode(id: string, view: NodeView): RaftNode {
+  const role = view.role === "leader" || view.role === "candidate" ? view.role : "follower";
+  return {
+    id,
+    status: view.status,
+    up: view.status === "up",
+    role,
+    term: num(view.term),
+    votedFor: str(view.votedFor),
+    log: Array.isArray(view.log) ? (view.log as Entry[]) : [],
+    commitIndex: num(view.commitIndex),
+    nextIndex: record(view.nextIndex),
+    matchIndex: record(view.matchIndex),
+    votes: Array.isArray(view.votes) ? (view.votes as string[]) : null,
+    electionDeadline: num(view.electionDeadline),
+    electionTimeout: num(view.electionTimeout),
+  };
+}
+
+export function raftLabel(view: NodeView): string {
+  const n = raftNode("", view);
+  if (!n.up) return n.status;
+  if (n.role === "leader") return `leader · term ${n.term}`;
+  if (n.role === "candidate") {
+    const votes = n.votes?.length ?? 0;
+    return `candidate · term ${n.term} (${votes} ${votes === 1 ? "vote" : "votes"})`;
+  }
+  return n.votedFor === null ? `follower · term ${n.term}` : `follower · term ${n.term} · voted ${n.votedFor}`;
+}
+
+export function raftTone(view: NodeView): Role | undefined {
+  return view.status === "up" ? raftNode("", view).role : undefined;
+}
+
+/**
+ * How much of the election timer is left, 0..1; null when there is none (a leader, a node
+ * that is down). The node's clock is taken to be virtual time: clock skew is not drawn.
+ */
+export function timerLeft(n: RaftNode, time: number): number | null {
+  if (!n.up || n.role === "leader" || n.electionTimeout <= 0) return null;
+  return Math.min(1, Math.max(0, (n.electionDeadline - time) / n.electionTimeout));
+}
+
+/** Rules as the run has them now; a rule the scenario leaves out is on. */
+export function rulesOf(params: Record<string, unknown>): Rules {
+  const r = (params.rules ?? {}) as Partial<Rules>;
+  return {
+    electionRestriction: r.electionRestriction ?? true,
+    currentTermCommit: r.currentTermCommit ?? true,
+    persistVote: r.persistVote ?? true,
+  };
+}
+
+/**
+ * The sequence number for the learner's next command. The highest one seen, not a count: the
+ * page keeps only a window of recent trace events, and a reused number would be taken for a
+ * retry and silently ignored by the state machine, while a skipped one is harmless.
+ */
+export function nextLearnerSeq(events: readonly TraceEvent[], issued = 0): number {
+  let count = 0;
+  let max = issued;
+  for (const e of events) {
+    if (e.kind !== "command" || typeof e.cmd !== "object" || e.cmd === null) continue;
+    const c = e.cmd as { client?: unknown; seq?: unknown };
+    if (c.client !== LEARNER) continue;
+    count++;
+    if (typeof c.seq === "number") max = Math.max(max, c.seq);
+  }
+  return Math.max(count, max) + 1;
+}
+
+/** The leader whose nextIndex/matchIndex the log panel shows: the one in the highest term. */
+export function currentLeader(nodes: RaftNode[]): RaftNode | null {
+  let best: RaftNode | null = null;
+  for (const n of nodes) if (n.up && n.role === "leader" && (best === null || n.term > best.term)) best = n;
+  return best;
+}
+
+export function termSwatch(term: number): number {
+  return ((term % TERM_SWATCHES) + TERM_SWATCHES) % TERM_SWATCHES;
+}
+
+export function formatMs(ms: number): string {
+  return ms < 10_000 ? `${(ms / 1000).toFixed(3)} s` : `${(ms / 1000).toFixed(1)} s`;
+}
+
+export function RaftView({ nodes, time, params, act, events, seek }: LabViewProps) {
+  const rafts = nodes.map((n) => raftNode(n.id, n.view));
+  const leader = currentLeader(rafts);
+  return (
+    <div className="raft">
+      <NodeTable nodes={rafts} time={time} />
+      <LogPanel nodes={rafts} leader={leader} />
+      <CommandBox nodes={rafts} leader={leader} events={events} act={act} />
+      <Violations events={events} seek={seek} />
+      <RuleSwitches rules={rulesOf(params)} act={act} />
+    </div>
+  );
+}
+
+function NodeTable({ nodes, time }: { nodes: RaftNode[]; time: number }) {
+  return (
+    <table className="raft-nodes">
+      <caption>Roles, terms, votes and election timers</caption>
+      <thead>
+        <tr>
+          <th scope="col">node</th>
+          <th scope="col">role</th>
+          <th scope="col">term</th>
+          <th scope="col">voted</th>
+          <th scope="col">timer</th>
+        </tr>
+      </thead>
+      <tbody>
+        {nodes.map((n) => {
+          const left = timerLeft(n, time);
+          return (
+            <tr key={n.id} data-role={n.up ? n.role : undefined} data-status={n.status}>
+              <th scope="row">{n.id}</th>
+              <td>{n.up ? <span className="raft-role">{n.role}</span> : n.status}</td>
+              <td className="num">{n.up ? n.term : "—"}</td>
+              <td>{n.up ? (n.votedFor ?? "—") : "—"}</td>
+              <td>
+                {n.up ? (
+                  <span className="timer">
+                    <TimerRing left={left} leader={n.role === "leader"} />
+                    <span className="timer-text">{left === null ? "leads" : `${Math.max(0, Math.round(n.electionDeadline - time))} ms`}</span>
+                  </span>
+                ) : (
+                  "—"
+                )}
+              </td>
+            </tr>
+          );
+        })}
+      </tbody>
+    </table>
+  );
+}
+
+/** The election timer as a ring that drains as the deadline nears; a leader's is full (it has none). */
+function TimerRing({ left, leader }: { left: number | null; leader: boolean }) {
+  const r = 7;
+  const f = leader ? 1 : (left ?? 0);
+  return (
+    <svg className="ring" width="18" height="18" viewBox="0 0 18 18" aria-hidden="true" focusable="false">
+      <circle className="track" cx="9" cy="9" r={r} />
+      {f > 0 && (
+        // pathLength 1 makes the dash the fraction left; rotated so it drains from twelve o'clock.
+        <circle className="arc" cx="9" cy="9" r={r} pathLength={1} strokeDasharray={`${f} 1`} transform="rotate(-90 9 9)" />
+      )}
+    </svg>
+  );
+}
+
+export interface LogCell {
+  index: number;
+  term: number;
+  op: string;
+  title: string;
+  committed: boolean;
+}
+
+export interface LogRow {
+  node: RaftNode;
+  cells: LogCell[];
+  /** What the leader knows of this follower, when there is a leader and this is not it. */
+  next: number | null;
+  match: number | null;
+}
+
+export function logRows(nodes: RaftNode[], leader: RaftNode | null): LogRow[] {
+  return nodes.map((n) => ({
+    node: n,
+    cells: n.log.map((e, k) => {
+      const index = k + 1;
+      const committed = index <= n.commitIndex;
+      return {
+        index,
+        term: e.term,
+        op: e.cmd.op,
+        title: `${index}: ${commandText(e.cmd)} — term ${e.term}, ${committed ? "committed" : "not committed"}`,
+        committed,
+      };
+    }),
+    next: leader !== null && leader !== n ? (leader.nextIndex?.[n.id] ?? null) : null,
+    match: leader !== null && leader !== n ? (leader.matchIndex?.[n.id] ?? null) : null,
+  }));
+}
+
+function LogPanel({ nodes, leader }: { nodes: RaftNode[]; leader: RaftNode | null }) {
+  const rows = logRows(nodes, leader);
+  const longest = Math.max(0, ...rows.map((r) => r.cells.length));
+  const scroller = useRef<HTMLDivElement>(null);
+  // New entries arrive at the right: keep them in sight as the logs grow.
+  useEffect(() => {
+    const el = scroller.current;
+    if (el !== null) el.scrollLeft = el.scrollWidth;
+  }, [longest]);
+  const headingId = useId();
+  return (
+    <section className="raft-logs" aria-labelledby={headingId}>
+      <h3 id={headingId}>Logs</h3>
+      <p className="raft-hint">
+        Colour and small number: the entry's term. <span className="key committed">solid</span> committed,{" "}
+        <span className="key">dashed</span> not yet.
+        {leader !== null && ` next · match: leader ${leader.id}'s nextIndex and matchIndex for each follower.`}
+      </p>
+      <div
+        className="log-scroll"
+        ref={scroller}
+        tabIndex={0}
+        role="group"
+        aria-label="Logs, scrollable"
+        // Arrows scroll the logs here; the page would otherwise take them as step back/forward.
+        onKeyDown={(e) => ["ArrowLeft", "ArrowRight", "Home", "End"].includes(e.key) && e.stopPropagation()}
+      >
+        {rows.map((r) => (
+          <div className="log-row" key={r.node.id} data-role={r.node.up ? r.node.role : undefined} data-status={r.node.status}>
+            <div className="log-head">
+              <span className="who">{r.node.id}</span>
+              {!r.node.up ? (
+                <span className="meta">{r.node.status}</span>
+              ) : (
+                <span className="meta">
+                  commit {r.node.commitIndex}
+                  {r.node === leader && " · leader"}
+                  {r.next !== null && ` · next ${r.next}`}
+                  {r.match !== null && ` · match ${r.match}`}
+                  {r.cells.length === 0 && " · log empty"}
+                </span>
+              )}
+            </div>
+            {r.node.up && r.cells.length > 0 && (
+              <ol className="log-cells" aria-label={`${r.node.id}'s log`}>
+                {r.cells.map((c) => (
+                  <li
+                    key={c.index}
+                    className={c.committed ? "cell committed" : "cell"}
+                    data-swatch={termSwatch(c.term)}
+                    title={c.title}
+                  >
+                    <span className="t">
+                      <span className="vh">entry {c.index}, term </span>
+                      {c.term}
+                    </span>
+                    <span className="op">{c.op}</span>
+                    <span className="vh">{c.committed ? ", committed" : ", not committed"}</span>
+                  </li>
+                ))}
+              </ol>
+            )}
+          </div>
+        ))}
+      </div>
+    </section>
+  );
+}
+
+function CommandBox({
+  nodes,
+  leader,
+  events,
+  act,
+}: {
+  nodes: RaftNode[];
+  leader: RaftNode | null;
+  events: readonly TraceEvent[];
+  act: LabViewProps["act"];
+}) {
+  const [chosen, setChosen] = useState<string | null>(null);
+  const [op, setOp] = useState("");
+  // Highest seq sent from this panel: the trace is replayed after each act, and this keeps a
+  // quick second submit from reusing a number before the replay has recorded the first.
+  const issued = useRef(0);
+  const target = chosen ?? leader?.id ?? nodes.find((n) => n.up)?.id ?? nodes[0]?.id ?? "";
+  const ids = useId();
+  const submit = (e: FormEvent) => {
+    e.preventDefault();
+    const text = op.trim();
+    if (text === "" || target === "") return;
+    const seq = nextLearnerSeq(events, issued.current);
+    issued.current = seq;
+    act({ do: "command", node: target, cmd: { client: LEARNER, seq, op: text } });
+    setOp("");
+  };
+  return (
+    <form className="raft-command" onSubmit={submit} aria-labelledby={`${ids}-h`}>
+      <h3 id={`${ids}-h`}>Send a command</h3>
+      <div className="row">
+        <label className="vh" htmlFor={`${ids}-node`}>
+          Node
+        </label>
+        <select id={`${ids}-node`} value={target} onChange={(e) => setChosen(e.target.value)}>
+          {nodes.map((n) => (
+            <option key={n.id} value={n.id}>
+              {n.id}
+            </option>
+          ))}
+        </select>
+        <label className="vh" htmlFor={`${ids}-op`}>
+          Command
+        </label>
+        <input
+          id={`${ids}-op`}
+          type="text"
+          value={op}
+          placeholder="set x=3"
+          autoComplete="off"
+          spellCheck={false}
+          onChange={(e) => setOp(e.target.value)}
+        />
+        <button type="submit" disabled={op.trim() === ""}>
+          Submit
+        </button>
+      </div>
+      <p className="raft-hint">A follower forwards it to the leader it knows; a node that knows none refuses it.</p>
+    </form>
+  );
+}
+
+const RULES: { key: keyof Rules; name: string; why: string }[] = [
+  {
+    key: "electionRestriction",
+    name: "Election restriction (§5.4.1)",
+    why: "Vote only for a candidate whose log is at least as up to date. Off: a stale node can win and overwrite committed entries.",
+  },
+  {
+    key: "currentTermCommit",
+    name: "Commit by current-term entries only (§5.4.2)",
+    why: "Count replicas only for entries of the leader's own term. Off: Figure 8, a committed entry can be overwritten.",
+  },
+  {
+    key: "persistVote",
+    name: "Persist votedFor across a crash",
+    why: "Off: a node that restarts forgets its vote and can vote twice in one term, so two leaders can win it.",
+  },
+];
+
+function RuleSwitches({ rules, act }: { rules: Rules; act: LabViewProps["act"] }) {
+  const ids = useId();
+  // The box shows the click at once; the run's params catch up after the replay the action
+  // starts, and whatever they then say wins.
+  const [pending, setPending] = useState<Partial<Rules>>({});
+  const rulesKey = `${rules.electionRestriction}${rules.currentTermCommit}${rules.persistVote}`;
+  useEffect(() => setPending({}), [rulesKey]);
+  const shown = { ...rules, ...pending };
+  return (
+    <fieldset className="raft-rules">
+      <legend>Safety rules</legend>
+      {RULES.map((r) => (
+        <div className="rule" key={r.key}>
+          <input
+            id={`${ids}-${r.key}`}
+            type="checkbox"
+            checked={shown[r.key]}
+            aria-describedby={`${ids}-${r.key}-why`}
+            onChange={(e) => {
+              const value = { ...shown, [r.key]: e.target.checked };
+              setPending(value);
+              act({ do: "set", path: "params.rules", value });
+            }}
+          />
+          <label htmlFor={`${ids}-${r.key}`}>{r.name}</label>
+          <p id={`${ids}-${r.key}-why`} className="why">
+            {r.why}
+          </p>
+        </div>
+      ))}
+    </fieldset>
+  );
+}
+
+interface Found {
+  violations: Violation[];
+  /** Virtual time up to which the checks saw every event; null when they saw the whole trace. */
+  stoppedAt: number | null;
+}
+
+/**
+ * Runs the lab's checks over the events in memory. They rebuild logs from the first event on,
+ * so once the page has dropped the oldest events (long runs keep a window) they would misread
+ * the logs and cry wolf: from then on the panel keeps what they found while the trace was whole.
+ */
+function useViolations(events: readonly TraceEvent[]): Found {
+  // The events array is the player's own, mutated in place: its length and ends say when it changed.
+  const last = events[events.length - 1];
+  const key = `${events.length}:${events[0]?.seq ?? -1}:${last?.seq ?? -1}:${last?.t ?? -1}:${last?.kind ?? ""}`;
+  const whole = useRef<{ violations: Violation[]; t: number }>({ violations: [], t: 0 });
+  return useMemo(() => {
+    if ((events[0]?.seq ?? 0) === 0) {
+      const violations = checks.flatMap((c) => c.run(events, STAND_IN));
+      whole.current = { violations, t: events[events.length - 1]?.t ?? 0 };
+      return { violations, stoppedAt: null };
+    }
+    const now = events[events.length - 1]?.t ?? 0;
+    return { violations: whole.current.violations.filter((v) => v.t <= now), stoppedAt: Math.min(now, whole.current.t) };
+    // `key` stands for the mutable `events`.
+  }, [key]);
+}
+
+/** Raft's checks read only the trace; `Check.run` still wants a scenario. */
+const STAND_IN: Scenario = {
+  v: 1,
+  lab: "raft",
+  seed: 0,
+  until: 0,
+  nodes: [],
+  network: { latency: [0, 0], loss: 0, duplicate: 0, reorder: false },
+  params: {},
+  timeline: [],
+};
+
+function Violations({ events, seek }: { events: readonly TraceEvent[]; seek(t: number): void }) {
+  const { violations: found, stoppedAt } = useViolations(events);
+  const partial =
+    stoppedAt === null ? null : (
+      <p className="raft-hint">The page keeps only recent events of a long run: the checks stopped at {formatMs(stoppedAt)}.</p>
+    );
+  if (found.length === 0) {
+    return (
+      <div className="raft-ok">
+        <p>No safety property broken so far.</p>
+        {partial}
+      </div>
+    );
+  }
+  return (
+    <section className="raft-violations" role="alert" aria-label="Safety violations">
+      <h3>
+        {found.length} safety {found.length === 1 ? "violation" : "violations"}
+      </h3>
+      <ul>
+        {found.map((v, k) => (
+          <li key={`${v.check}-${v.t}-${k}`}>
+            <span className="msg">{v.message}</span>{" "}
+            <button type="button" onClick={() => seek(v.t)} aria-label={`show (at ${formatMs(v.t)})`} title={`Go to ${formatMs(v.t)}`}>
+              show
+            </button>
+          </li>
+        ))}
+      </ul>
+      {partial}
+    </section>
+  );
+}
