@@ -70,7 +70,8 @@ export function raftLabel(view: NodeView): string {
     const votes = n.votes?.length ?? 0;
     return `candidate · term ${n.term} (${votes} ${votes === 1 ? "vote" : "votes"})`;
   }
-  return n.votedFor === null ? `follower · term ${n.term}` : `follower · term ${n.term} · voted ${n.votedFor}`;
+  // The vote is in the panel's table; under a node it crowds a small partition's labels.
+  return `follower · term ${n.term}`;
 }
 
 export function raftTone(view: NodeView): Role | undefined {
