@@ -96,25 +96,44 @@ for (const line of LINES) {
 }
 console.log(`(${((performance.now() - started) / 1000).toFixed(1)} s)`);
 
-// The cumulative distribution, drawn like the paper's: one panel for the 150 ms family, one
-// for the scaled ranges, log-free linear time axis.
-function panel(lines: typeof results, x0: number, y0: number, w: number, h: number, maxMs: number, title: string): string {
+// The cumulative distribution, drawn like the paper's: the 150 ms family on a log time axis
+// (its slow lines run to seconds), the scaled ranges on a linear one.
+interface Axis {
+  at(ms: number): number; // 0..1 along the axis
+  ticks: number[];
+  max: number;
+}
+const linear = (max: number): Axis => ({ at: (ms) => ms / max, ticks: [0, max / 4, max / 2, (3 * max) / 4, max], max });
+const log = (min: number, max: number): Axis => ({
+  at: (ms) => (Math.log10(Math.max(ms, min)) - Math.log10(min)) / (Math.log10(max) - Math.log10(min)),
+  ticks: [100, 1_000, 10_000].filter((t) => t >= min && t <= max),
+  max,
+});
+
+function panel(lines: typeof results, x0: number, y0: number, w: number, h: number, axis: Axis, title: string, legendUp: boolean): string {
   const colours = ["#0072b2", "#e69f00", "#009e73", "#cc79a7", "#d55e00", "#56b4e9"];
-  const sx = (ms: number) => x0 + (w * Math.min(ms, maxMs)) / maxMs;
+  const sx = (ms: number) => x0 + w * axis.at(ms);
   const sy = (p: number) => y0 + h - h * p;
   let out = `<text x="${x0}" y="${y0 - 8}" font-size="13" font-weight="600">${title}</text>`;
   out += `<rect x="${x0}" y="${y0}" width="${w}" height="${h}" fill="none" stroke="#999"/>`;
-  for (let k = 0; k <= 4; k++) {
-    const ms = (maxMs * k) / 4;
-    out += `<text x="${sx(ms)}" y="${y0 + h + 16}" font-size="11" text-anchor="middle">${ms.toFixed(0)}</text>`;
-    out += `<text x="${x0 - 6}" y="${sy(k / 4) + 4}" font-size="11" text-anchor="end">${(k * 25).toString()}%</text>`;
-  }
+  for (const ms of axis.ticks) out += `<text x="${sx(ms)}" y="${y0 + h + 16}" font-size="11" text-anchor="middle">${ms.toFixed(0)}</text>`;
+  for (let k = 0; k <= 4; k++) out += `<text x="${x0 - 6}" y="${sy(k / 4) + 4}" font-size="11" text-anchor="end">${k * 25}%</text>`;
   out += `<text x="${x0 + w / 2}" y="${y0 + h + 32}" font-size="11" text-anchor="middle">time without leader (ms)</text>`;
+  let legend = 0;
   lines.forEach((r, i) => {
-    const pts = r.times.map((t, j) => `${sx(t).toFixed(1)},${sy((j + 1) / (r.times.length + r.failed)).toFixed(1)}`);
     const c = colours[i % colours.length]!;
-    out += `<polyline fill="none" stroke="${c}" stroke-width="1.6" points="${sx(0)},${sy(0)} ${pts.join(" ")}"/>`;
-    out += `<text x="${x0 + w - 8}" y="${y0 + h - 10 - 14 * (lines.length - 1 - i)}" font-size="11" text-anchor="end" fill="${c}">${r.line.range[0]}–${r.line.range[1]} ms</text>`;
+    const total = r.times.length + r.failed;
+    // Points past the axis are left out (not piled on its edge); the line runs on flat to it.
+    const inside = r.times.filter((t) => t <= axis.max);
+    const pts = inside.map((t, j) => `${sx(t).toFixed(1)},${sy((j + 1) / total).toFixed(1)}`);
+    const reached = inside.length / total;
+    if (inside.length > 0) {
+      out += `<polyline fill="none" stroke="${c}" stroke-width="1.6" points="${sx(inside[0]!)},${sy(0)} ${pts.join(" ")} ${sx(axis.max)},${sy(reached)}"/>`;
+    }
+    const label = `${r.line.range[0]}–${r.line.range[1]} ms${inside.length === 0 ? " (no leader)" : ""}`;
+    out += legendUp
+      ? `<text x="${x0 + 8}" y="${y0 + 18 + 14 * legend++}" font-size="11" fill="${c}">${label}</text>`
+      : `<text x="${x0 + w - 8}" y="${y0 + h - 10 - 14 * (lines.length - 1 - legend++)}" font-size="11" text-anchor="end" fill="${c}">${label}</text>`;
   });
   return out;
 }
@@ -122,9 +141,9 @@ function panel(lines: typeof results, x0: number, y0: number, w: number, h: numb
 const top = results.filter((r) => r.line.range[0] === 150);
 const bottom = results.filter((r) => r.line.range[0] !== 150 || r.line.range[1] === 300);
 const svg =
-  `<svg xmlns="http://www.w3.org/2000/svg" width="760" height="330" font-family="sans-serif" style="background:#fff">` +
-  panel(top, 50, 30, 300, 240, 600, "150 ms minimum, varying randomness") +
-  panel(bottom, 430, 30, 300, 240, 600, "scaled timeouts") +
+  `<svg xmlns="http://www.w3.org/2000/svg" width="780" height="330" font-family="sans-serif" style="background:#fff">` +
+  panel(top, 50, 30, 300, 240, log(100, 20_000), "150 ms minimum, varying randomness (log time)", false) +
+  panel(bottom, 450, 30, 300, 240, linear(400), "scaled timeouts", false) +
   `</svg>\n`;
 writeFileSync(new URL("../../docs/fig16.svg", import.meta.url), svg);
 console.log("wrote docs/fig16.svg");

@@ -10,6 +10,7 @@ import { describe, expect, it } from "vitest";
 import { raftLab } from "../../src/labs/raft/index.ts";
 import { startInProcess } from "../../src/runtime/inprocess-host.ts";
 import { ringOfNodes } from "../../src/scenario/build.ts";
+import { faultArb, networkArb } from "./arbitraries.ts";
 import type { Action, Scenario } from "../../src/scenario/types.ts";
 
 const FAULTS_UNTIL = 8_000;
@@ -23,10 +24,7 @@ const scenarioArb: fc.Arbitrary<Scenario> = fc.integer({ min: 3, max: 7 }).chain
   const node = fc.constantFrom(...ids);
   const t = fc.integer({ min: 0, max: FAULTS_UNTIL });
   const fault: fc.Arbitrary<Action> = fc.oneof(
-    fc.record({ t, do: fc.constant("partition" as const), groups: fc.array(fc.subarray(ids, { minLength: 1 }), { minLength: 1, maxLength: 3 }) }),
-    fc.record({ t, do: fc.constant("heal" as const) }),
-    fc.record({ t, do: fc.constant("crash" as const), node }),
-    fc.record({ t, do: fc.constant("restart" as const), node }),
+    faultArb(ids, FAULTS_UNTIL),
     fc.record({ t, do: fc.constant("command" as const), node, cmd: fc.record({ client: fc.constant("p"), seq: fc.integer({ min: 1, max: 50 }), op: fc.constantFrom("set x=1", "set x=2", "set y=3", "del x") }) }),
   );
   return fc.record({
@@ -35,12 +33,7 @@ const scenarioArb: fc.Arbitrary<Scenario> = fc.integer({ min: 3, max: 7 }).chain
     seed: fc.nat(),
     until: fc.constant(PROBE_AT + CONVERGE_MS),
     nodes: fc.constant(ringOfNodes(n)),
-    network: fc.record({
-      latency: fc.tuple(fc.integer({ min: 1, max: 30 }), fc.integer({ min: 0, max: 60 })).map(([a, b]) => [a, a + b] as [number, number]),
-      loss: fc.double({ min: 0, max: 0.3, noNaN: true }),
-      duplicate: fc.double({ min: 0, max: 0.3, noNaN: true }),
-      reorder: fc.boolean(),
-    }),
+    network: networkArb({ maxLatency: 30, maxJitter: 60, worst: 0.3 }),
     params: fc.constant({}),
     timeline: fc.array(fault, { maxLength: 25 }).map((faults): Action[] => [
       ...faults,

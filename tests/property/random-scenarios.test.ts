@@ -10,6 +10,7 @@ import { startInProcess } from "../../src/runtime/inprocess-host.ts";
 import { spawnNodeWorker } from "../../src/runtime/spawn-node.ts";
 import { startInWorkers } from "../../src/runtime/worker-host.ts";
 import { ringOfNodes } from "../../src/scenario/build.ts";
+import { faultArb, networkArb } from "./arbitraries.ts";
 import type { Action, Scenario } from "../../src/scenario/types.ts";
 
 function scenarioArb(labId: string, commands: fc.Arbitrary<unknown>, nodeCount: readonly [number, number] = [1, 7]): fc.Arbitrary<Scenario> {
@@ -18,10 +19,7 @@ function scenarioArb(labId: string, commands: fc.Arbitrary<unknown>, nodeCount: 
     const node = fc.constantFrom(...ids);
     const t = fc.integer({ min: 0, max: 5000 });
     const action: fc.Arbitrary<Action> = fc.oneof(
-      fc.record({ t, do: fc.constant("partition" as const), groups: fc.array(fc.subarray(ids, { minLength: 1 }), { minLength: 1, maxLength: 3 }) }),
-      fc.record({ t, do: fc.constant("heal" as const) }),
-      fc.record({ t, do: fc.constant("crash" as const), node }),
-      fc.record({ t, do: fc.constant("restart" as const), node }),
+      faultArb(ids, 5000),
       fc.record({ t, do: fc.constant("command" as const), node, cmd: commands }),
       fc.record({ t, do: fc.constant("move" as const), node, x: fc.double({ min: 0, max: 1, noNaN: true }), y: fc.double({ min: 0, max: 1, noNaN: true }) }),
       fc.record({ t, do: fc.constant("set" as const), path: fc.constant("network.loss"), value: fc.double({ min: 0, max: 1, noNaN: true }) }),
@@ -32,12 +30,7 @@ function scenarioArb(labId: string, commands: fc.Arbitrary<unknown>, nodeCount: 
       seed: fc.nat(),
       until: fc.integer({ min: 1, max: 6000 }),
       nodes: fc.constant(ringOfNodes(n)),
-      network: fc.record({
-        latency: fc.tuple(fc.integer({ min: 1, max: 50 }), fc.integer({ min: 0, max: 100 })).map(([a, b]) => [a, a + b] as [number, number]),
-        loss: fc.double({ min: 0, max: 0.5, noNaN: true }),
-        duplicate: fc.double({ min: 0, max: 0.5, noNaN: true }),
-        reorder: fc.boolean(),
-      }),
+      network: networkArb({ maxLatency: 50, maxJitter: 100, worst: 0.5 }),
       params: fc.constant({}),
       timeline: fc.array(action, { maxLength: 12 }),
     });

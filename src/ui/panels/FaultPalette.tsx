@@ -38,48 +38,21 @@ export function FaultPalette() {
           Heal all
         </button>
       </div>
-      <label className="slider">
-        <span>loss {Math.round(loss * 100)} %</span>
-        <input
-          type="range"
-          min={0}
-          max={1}
-          step={0.05}
-          value={loss}
-          onChange={(e) => setDraft({ ...draft, loss: Number(e.target.value) })}
-          onPointerUp={() => draft.loss !== undefined && (void act({ do: "set", path: "network.loss", value: draft.loss }), setDraft({}))}
-          onKeyUp={() => draft.loss !== undefined && (void act({ do: "set", path: "network.loss", value: draft.loss }), setDraft({}))}
-          onKeyDown={(e) => e.stopPropagation()}
-        />
-      </label>
-      <label className="slider">
-        <span>latency {base} ms</span>
-        <input
-          type="range"
-          min={1}
-          max={500}
-          step={1}
-          value={base}
-          onChange={(e) => setDraft({ ...draft, latency: Number(e.target.value) })}
-          onPointerUp={commitLatency}
-          onKeyUp={commitLatency}
-          onKeyDown={(e) => e.stopPropagation()}
-        />
-      </label>
-      <label className="slider">
-        <span>jitter {jitter} ms</span>
-        <input
-          type="range"
-          min={0}
-          max={500}
-          step={1}
-          value={jitter}
-          onChange={(e) => setDraft({ ...draft, jitter: Number(e.target.value) })}
-          onPointerUp={commitLatency}
-          onKeyUp={commitLatency}
-          onKeyDown={(e) => e.stopPropagation()}
-        />
-      </label>
+      <Slider
+        label={`loss ${Math.round(loss * 100)} %`}
+        min={0}
+        max={1}
+        step={0.05}
+        value={loss}
+        onDraft={(v) => setDraft({ ...draft, loss: v })}
+        onCommit={() => {
+          if (draft.loss === undefined) return;
+          void act({ do: "set", path: "network.loss", value: draft.loss });
+          setDraft({});
+        }}
+      />
+      <Slider label={`latency ${base} ms`} min={1} max={500} step={1} value={base} onDraft={(v) => setDraft({ ...draft, latency: v })} onCommit={commitLatency} />
+      <Slider label={`jitter ${jitter} ms`} min={0} max={500} step={1} value={jitter} onDraft={(v) => setDraft({ ...draft, jitter: v })} onCommit={commitLatency} />
       <div className="row">
         <label className="toggle">
           <input
@@ -100,6 +73,29 @@ export function FaultPalette() {
       </div>
       <p className="hint">Drag a node away from the others to partition it; push it back to heal. Right-click a node for its menu.</p>
     </section>
+  );
+}
+
+/**
+ * A slider that shows the value being dragged and records one action on release (pointer or
+ * key), rather than one per pixel. Arrow keys stay with the slider, not the timeline.
+ */
+function Slider(p: { label: string; min: number; max: number; step: number; value: number; onDraft(v: number): void; onCommit(): void }) {
+  return (
+    <label className="slider">
+      <span>{p.label}</span>
+      <input
+        type="range"
+        min={p.min}
+        max={p.max}
+        step={p.step}
+        value={p.value}
+        onChange={(e) => p.onDraft(Number(e.target.value))}
+        onPointerUp={p.onCommit}
+        onKeyUp={p.onCommit}
+        onKeyDown={(e) => e.stopPropagation()}
+      />
+    </label>
   );
 }
 
