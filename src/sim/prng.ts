@@ -1,7 +1,7 @@
 // Seeded randomness for the simulation.
 //
 // Why it is ours: the trace must be identical on every machine, in every browser and in
-// Node, today and in five years. `Math.random` is unseeded, and a library's generator may
+// Node, today and in five years. The platform's random source is unseeded, and a library's generator may
 // change its algorithm between versions; a shared link must not. So the generator is fixed
 // here, in a few lines, and pinned by exact-value tests (prng.test.ts).
 //
