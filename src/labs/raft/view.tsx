@@ -457,6 +457,20 @@ const STAND_IN: Scenario = {
   timeline: [],
 };
 
+/** The event with this seq, if the page still holds it (the trace keeps a recent window). */
+function eventAt(events: readonly TraceEvent[], seq: number): TraceEvent | undefined {
+  const first = events[0]?.seq ?? 0;
+  return events[seq - first];
+}
+
+/** One line a learner can read: when, who, what (role change, append, commit, apply). */
+export function describeEvent(e: TraceEvent): string {
+  const parts = [formatMs(e.t), String(e.node ?? ""), e.kind === "role" ? String(e.role) : e.kind];
+  if (typeof e.term === "number") parts.push(`term ${e.term}`);
+  if (typeof e.index === "number") parts.push(`index ${e.index}`);
+  return parts.filter((x) => x !== "").join(" · ");
+}
+
 function Violations({ events, seek }: { events: readonly TraceEvent[]; seek(t: number): void }) {
   const { violations: found, stoppedAt } = useViolations(events);
   const partial =
@@ -483,6 +497,22 @@ function Violations({ events, seek }: { events: readonly TraceEvent[]; seek(t: n
             <button type="button" onClick={() => seek(v.t)} aria-label={`show (at ${formatMs(v.t)})`} title={`Go to ${formatMs(v.t)}`}>
               show
             </button>
+            <ol className="raft-evidence" aria-label="The events that make it">
+              {v.events.map((seq) => {
+                const e = eventAt(events, seq);
+                return (
+                  <li key={seq}>
+                    {e === undefined ? (
+                      `event #${seq}`
+                    ) : (
+                      <button type="button" className="link" onClick={() => seek(e.t)}>
+                        {describeEvent(e)}
+                      </button>
+                    )}
+                  </li>
+                );
+              })}
+            </ol>
           </li>
         ))}
       </ul>
