@@ -167,8 +167,11 @@ describe("the Raft lab", () => {
     const found = checks.flatMap((c) => c.run(events, scenario));
     expect(found.length).toBeGreaterThan(0);
     const alert = panel.getByRole("alert");
-    await expect.poll(() => alert.locator("li").count()).toBe(found.length);
-    expect(await alert.locator("li").first().textContent()).toContain(found[0]!.message);
+    const items = alert.locator(":scope > ul > li");
+    await expect.poll(() => items.count()).toBe(found.length);
+    expect(await items.first().textContent()).toContain(found[0]!.message);
+    // Each lists the events that make it, by what happened where.
+    expect(await items.first().locator(".raft-evidence li").count()).toBe(found[0]!.events.length);
     await alert.getByRole("button", { name: /^show/ }).first().click();
     await expect.poll(() => api(page, () => window.splitbrain!.time())).toBe(found[0]!.t);
 
