@@ -35,14 +35,6 @@ export interface NodeEvent extends Keyed {
   src: number;
 }
 
-/**
- * Timeline actions are kept apart from the queue, sorted by time (stable: written order at
- * equal times). At equal times an action goes before any node event except the boot at t=0:
- * a node is up before a script touches it, and a learner's action stamped at t takes effect
- * before whatever else happens at t. The rule depends on nothing but the timeline, so the
- * player can add actions during a run and still match a fresh run of the edited scenario.
- */
-export type QueuedAction = Action;
 
 /** What a host must do to nodes after the engine applied an action. */
 export type FollowUp =
@@ -71,7 +63,7 @@ export class Engine {
   readonly ids: string[];
   readonly index = new Map<string, number>();
   readonly trace: Trace;
-  private actions: QueuedAction[] = [];
+  private actions: Action[] = [];
   private readonly home: Point[];
   private readonly arrivals: number[] = [0, 0];
   private cursor = 0;
@@ -98,7 +90,7 @@ export class Engine {
     this.ids.forEach((id, i) => this.index.set(id, i));
     this.status = this.ids.map(() => "up");
     this.params = { ...params };
-    this.net = newNetwork(structuredClone(scenario.network), streamState(scenario.seed, "network"), this.ids.length);
+    this.net = newNetwork(scenario.network, streamState(scenario.seed, "network"), this.ids.length);
     this.pos = scenario.nodes.map((n) => ({ x: n.x, y: n.y }));
     this.home = this.pos.map((p) => ({ ...p }));
     this.groups = componentsOf(this.pos, this.reach);
@@ -126,7 +118,7 @@ export class Engine {
   }
 
   /** The next thing to happen at or before `until`, without taking it. */
-  peek(until: number): { node: NodeEvent } | { action: QueuedAction } | null {
+  peek(until: number): { node: NodeEvent } | { action: Action } | null {
     const e = this.queue.peek();
     const a = this.actions[this.cursor];
     const eOk = e !== undefined && e.t <= until;
@@ -140,12 +132,12 @@ export class Engine {
     return this.queue.pop()!;
   }
 
-  popAction(): QueuedAction {
+  popAction(): Action {
     return this.actions[this.cursor++]!;
   }
 
   /** The next action not yet applied (the worker host's windows end at it). */
-  nextAction(): QueuedAction | undefined {
+  nextAction(): Action | undefined {
     return this.actions[this.cursor];
   }
 
@@ -262,7 +254,7 @@ export class Engine {
   }
 
   /** Apply a timeline action; returns what the host must then do to its nodes. */
-  applyAction(a: QueuedAction): FollowUp | null {
+  applyAction(a: Action): FollowUp | null {
     if (!this.started) this.start();
     this.now = a.t;
     switch (a.do) {
@@ -327,8 +319,9 @@ export class Engine {
       this.params = { ...this.params, [key]: value };
       return { op: "params", params: this.params };
     }
-    const spec = this.net.spec as unknown as Record<string, unknown>;
-    spec[key] = value;
+    // A new object, not an edit: whoever read the spec before (the page's frame) keeps a
+    // consistent value, and a changed spec is a changed reference.
+    this.net.spec = { ...this.net.spec, [key]: value };
     if (key === "reach") this.setGroups(componentsOf(this.pos, this.reach), true);
     return null;
   }
@@ -385,7 +378,14 @@ function sortTimeline(timeline: readonly Action[]): Action[] {
     .map((p) => p.a);
 }
 
-/** Does node event `e` go before action `a`? (See QueuedAction.) */
+/**
+ * Does node event `e` go before action `a`? Timeline actions are kept apart from the queue,
+ * sorted by time (stable: written order at equal times). At equal times an action goes before
+ * any node event except the boot at t=0: a node is up before a script touches it, and a
+ * learner's action stamped at t takes effect before whatever else happens at t. The rule
+ * depends on nothing but the timeline, so the player can add actions during a run and still
+ * match a fresh run of the edited scenario.
+ */
 export function nodeFirst(e: NodeEvent, a: Action): boolean {
   return e.t < a.t || (e.t === a.t && e.input.kind === "init");
 }

@@ -9,7 +9,7 @@ import type { Lab } from "../labs/types.ts";
 import { labViews } from "../labs/views.ts";
 import type { Run, RunConfig } from "../runtime/types.ts";
 import { encodeScenario } from "../scenario/codec.ts";
-import type { Action, Scenario } from "../scenario/types.ts";
+import type { Action, NetworkSpec, Scenario } from "../scenario/types.ts";
 import type { TraceEvent } from "../sim/trace.ts";
 import type { NodeView } from "../sim/types.ts";
 import type { FlyingMessage, NetNode } from "../ui/network/types.ts";
@@ -70,6 +70,8 @@ interface FrameSlice {
   workers: number;
   /** The lab's params as they stand at the current time. */
   params: Record<string, unknown>;
+  /** The network as it stands at the current time (after any `set`), null before a run. */
+  network: NetworkSpec | null;
 }
 
 interface SelectionSlice {
@@ -98,6 +100,7 @@ const initial: PlaygroundState = {
   reach: 0.35,
   workers: 0,
   params: {},
+  network: null,
   selected: null,
 };
 
@@ -181,6 +184,7 @@ export async function refresh(): Promise<void> {
     reach: e.reach,
     workers: p.workerCount,
     params: e.params,
+    network: e.net.spec,
     rows: views.map((view, i) => ({ id: e.ids[i]!, view })),
     nodes: e.ids.map((id, i) => {
       const view = views[i] ?? { status: e.status[i]! };

@@ -146,7 +146,7 @@ export function RaftView({ nodes, time, params, act, events, seek }: LabViewProp
 
 function NodeTable({ nodes, time }: { nodes: RaftNode[]; time: number }) {
   return (
-    <table className="raft-nodes">
+    <table className="lab-table raft-nodes">
       <caption>Roles, terms, votes and election timers</caption>
       <thead>
         <tr>

@@ -5,20 +5,18 @@ import { useState } from "react";
 import { act, usePlayground } from "../../store/playground.ts";
 
 export function FaultPalette() {
-  const scenario = usePlayground((s) => s.scenario);
+  // The network as the engine has it now, after every `set` so far.
+  const net = usePlayground((s) => s.network);
   const nodes = usePlayground((s) => s.nodes);
   const selected = usePlayground((s) => s.selected);
   const groups = new Set(nodes.map((n) => n.group)).size;
-  const net = scenario?.network;
   const target = nodes.find((n) => n.id === selected) ?? null;
   // Sliders show the value being dragged and record one action on release.
   const [draft, setDraft] = useState<{ loss?: number; latency?: number; jitter?: number }>({});
-  if (net === undefined) return null;
-  const lossNow = liveValue(scenario!, "network.loss", net.loss) as number;
-  const latNow = liveValue(scenario!, "network.latency", net.latency) as [number, number];
-  const loss = draft.loss ?? lossNow;
-  const base = draft.latency ?? latNow[0];
-  const jitter = draft.jitter ?? latNow[1] - latNow[0];
+  if (net === null) return null;
+  const loss = draft.loss ?? net.loss;
+  const base = draft.latency ?? net.latency[0];
+  const jitter = draft.jitter ?? net.latency[1] - net.latency[0];
   const commitLatency = () => {
     if (draft.latency === undefined && draft.jitter === undefined) return;
     void act({ do: "set", path: "network.latency", value: [base, base + jitter] });
@@ -57,7 +55,7 @@ export function FaultPalette() {
         <label className="toggle">
           <input
             type="checkbox"
-            checked={(liveValue(scenario!, "network.duplicate", net.duplicate) as number) > 0}
+            checked={net.duplicate > 0}
             onChange={(e) => void act({ do: "set", path: "network.duplicate", value: e.target.checked ? 0.2 : 0 })}
           />
           duplicate (20 %)
@@ -65,7 +63,7 @@ export function FaultPalette() {
         <label className="toggle">
           <input
             type="checkbox"
-            checked={liveValue(scenario!, "network.reorder", net.reorder) as boolean}
+            checked={net.reorder}
             onChange={(e) => void act({ do: "set", path: "network.reorder", value: e.target.checked })}
           />
           reorder
@@ -97,12 +95,4 @@ function Slider(p: { label: string; min: number; max: number; step: number; valu
       />
     </label>
   );
-}
-
-/** A network setting as it stands at the current time: its scenario value after any `set` so far. */
-function liveValue(s: import("../../scenario/types.ts").Scenario, path: string, initial: unknown): unknown {
-  const time = usePlayground.getState().time;
-  let v = initial;
-  for (const a of s.timeline) if (a.do === "set" && a.path === path && a.t <= time) v = a.value;
-  return v;
 }
