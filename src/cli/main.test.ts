@@ -4,8 +4,9 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { promisify } from "node:util";
 import { describe, expect, it } from "vitest";
-import { labs } from "../labs/index.ts";
+import { labs, loadScenario } from "../labs/index.ts";
 import { encodeScenario } from "../scenario/codec.ts";
+import { SITE_BASE } from "../scenario/site.ts";
 import { main } from "./main.ts";
 
 /** Run the CLI in-process with captured output. */
@@ -95,10 +96,51 @@ describe("splitbrain run", () => {
 });
 
 describe("splitbrain url and decode", () => {
-  it("round-trip a scenario through its link", async () => {
+  /** Runs `f` with SPLITBRAIN_BASE set to `value` (unset for undefined), then puts it back. */
+  async function withBaseEnv<T>(value: string | undefined, f: () => Promise<T>): Promise<T> {
+    const saved = process.env.SPLITBRAIN_BASE;
+    if (value === undefined) delete process.env.SPLITBRAIN_BASE;
+    else process.env.SPLITBRAIN_BASE = value;
+    try {
+      return await f();
+    } finally {
+      if (saved === undefined) delete process.env.SPLITBRAIN_BASE;
+      else process.env.SPLITBRAIN_BASE = saved;
+    }
+  }
+  // The payload of the scenario as `url` reads it (validated, so in the schema's own shape).
+  const loaded = loadScenario(lab.scenarios[0]);
+  if (!loaded.ok) throw new Error(loaded.error);
+  const payload = encodeScenario(loaded.scenario);
+
+  it("prints the relative link #s=<payload> by default: no site is declared (SITE_BASE)", async () => {
+    const r = await withBaseEnv(undefined, () => cli(["url", scenarioFile]));
+    expect(r.code).toBe(0);
+    expect(r.out.startsWith("#s=")).toBe(true);
+    expect(r.out).toBe(`${SITE_BASE}#s=${payload}\n`);
+  });
+
+  it("puts --base in front of the payload, and --base wins over SPLITBRAIN_BASE", async () => {
+    const viaFlag = await withBaseEnv(undefined, () => cli(["url", scenarioFile, "--base", "https://example.org/sb/"]));
+    expect(viaFlag.out.trim()).toBe(`https://example.org/sb/#s=${payload}`);
+    const viaEnv = await withBaseEnv("https://mirror.example/splitbrain/", () => cli(["url", scenarioFile]));
+    expect(viaEnv.out.trim()).toBe(`https://mirror.example/splitbrain/#s=${payload}`);
+    const both = await withBaseEnv("https://mirror.example/splitbrain/", () => cli(["url", scenarioFile, "--base", "https://example.org/sb/"]));
+    expect(both.out.trim()).toBe(`https://example.org/sb/#s=${payload}`);
+  });
+
+  it("runs the default link to the same trace hash as the file", async () => {
+    const link = (await withBaseEnv(undefined, () => cli(["url", scenarioFile]))).out.trim();
+    const hash = async (source: string) => JSON.parse((await cli(["run", source, "--json"])).out).traceHash;
+    expect(await hash(link)).toBe(await hash(scenarioFile));
+    expect(await hash(`#s=${payload}`)).toBe(await hash(scenarioFile));
+  });
+
+  it("round-trip a scenario through its link, relative or on a site", async () => {
     const link = (await cli(["url", scenarioFile, "--base", "https://example.org/play/"])).out.trim();
     expect(link.startsWith("https://example.org/play/#s=")).toBe(true);
     expect(JSON.parse((await cli(["decode", link])).out)).toEqual(lab.scenarios[0]);
+    expect(JSON.parse((await cli(["decode", `#s=${payload}`])).out)).toEqual(lab.scenarios[0]);
   });
 });
 

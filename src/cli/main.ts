@@ -3,8 +3,12 @@
 //   splitbrain run <scenario.json | URL | -> [--until ms] [--host inprocess|worker] [--trace file.jsonl] [--json]
 //   splitbrain labs [--json]
 //   splitbrain scenario <lab> [name]
-//   splitbrain url <scenario.json> [--base URL]
+//   splitbrain url <scenario.json | URL | -> [--base URL]
 //   splitbrain decode <URL>
+//
+// `url` prints `<site>#s=<payload>`; the site is SITE_BASE (src/scenario/site.ts), which is
+// empty, so the link is the relative `#s=<payload>`, unless --base or SPLITBRAIN_BASE says
+// otherwise. `run` and `decode` take a full link or the bare `#s=<payload>`.
 //
 // Exit codes: 0 all checks pass, 1 a check found violations, 2 bad input (one line on
 // stderr, never a stack trace), 3 the run itself broke (a worker died or hung).
@@ -18,6 +22,7 @@ import { spawnNodeWorker } from "../runtime/spawn-node.ts";
 import type { HostKind, Run } from "../runtime/types.ts";
 import { WorkerHostError, startInWorkers } from "../runtime/worker-host.ts";
 import { decodeLink, linkFor } from "../scenario/codec.ts";
+import { SITE_BASE } from "../scenario/site.ts";
 import type { Scenario } from "../scenario/types.ts";
 import { traceLine } from "../sim/trace.ts";
 import type { NodeView } from "../sim/types.ts";
@@ -36,10 +41,12 @@ const USAGE = `usage:
   splitbrain run <scenario.json | URL | -> [--until ms] [--host inprocess|worker] [--trace file.jsonl] [--json]
   splitbrain labs [--json]
   splitbrain scenario <lab> [name]
-  splitbrain url <scenario.json> [--base URL]
-  splitbrain decode <URL>`;
+  splitbrain url <scenario.json | URL | -> [--base URL]
+  splitbrain decode <URL>
 
-export const DEFAULT_BASE = "http://localhost:5173/";
+  url prints ${SITE_BASE === "" ? "the relative link #s=<payload>: paste it after the playground's address" : `${SITE_BASE}#s=<payload>`};
+  --base URL (or SPLITBRAIN_BASE=URL) puts URL in front instead. run and decode take either form;
+  quote a link in the shell ("#s=…"), or the shell reads it as a comment.`;
 
 export async function main(argv: string[], io: Io): Promise<number> {
   try {
@@ -255,7 +262,8 @@ function scenarioCommand(argv: string[], io: Io): number {
 function urlCommand(argv: string[], io: Io): number {
   const { values, positionals } = args(argv, { base: { type: "string" } }, [1, 1]);
   const { scenario } = readScenario(positionals[0]!, io);
-  io.out(linkFor(scenario, values.base ?? process.env.SPLITBRAIN_BASE ?? DEFAULT_BASE));
+  // --base, then SPLITBRAIN_BASE, then the declared site; "" anywhere gives the relative link.
+  io.out(linkFor(scenario, values.base ?? process.env.SPLITBRAIN_BASE ?? SITE_BASE));
   return 0;
 }
 

@@ -91,9 +91,11 @@ export function nodeWorkerApi(resolve: (labId: string) => Protocol | undefined):
       return [...slots].map(([index, slot]) => ({ index, slot }));
     },
 
-    restore(list) {
+    restore(list, params) {
+      const r = need();
       for (const { index, slot } of list) slots.set(index, slot);
-      need().forget();
+      r.forget();
+      r.setParams(params);
     },
 
     hang() {

@@ -89,7 +89,8 @@ export interface NodeWorkerApi {
   setParams(params: Record<string, unknown>): void;
   views(): { node: number; view: NodeView }[];
   snapshot(): { index: number; slot: NodeSlot }[];
-  restore(slots: { index: number; slot: NodeSlot }[]): void;
+  /** Replace the slots held, and run on under `params` (the engine's, as of the snapshot). */
+  restore(slots: { index: number; slot: NodeSlot }[], params: Record<string, unknown>): void;
   /** For tests of the watchdog: never answers. */
   hang(): Promise<never>;
 }

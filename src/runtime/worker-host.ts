@@ -114,8 +114,13 @@ export async function startInWorkers(cfg: RunConfig, opts: WorkerHostOptions): P
     });
   }
 
+  // A closed run answers nothing more: calls still waiting fail at once (a terminated worker
+  // never replies, and a caller left waiting would hold up whoever comes next).
   const closeAll = () => {
     for (const w of workers) {
+      w.dead ??= new WorkerHostError("the run was closed");
+      for (const reject of w.pending) reject(w.dead);
+      w.pending.clear();
       w.api[Comlink.releaseProxy]();
       w.handle.terminate();
     }
@@ -235,8 +240,12 @@ export async function startInWorkers(cfg: RunConfig, opts: WorkerHostOptions): P
     },
     async restore(s: RunSnapshot) {
       engine.restore(s.engine);
+      // The params travel with the slots: a snapshot taken after a `set params.*` (by the seek
+      // twin, replaying a learner's rule switch) must run on with the params it was taken under.
       await Promise.all(
-        workers.map((w, k) => call(k, "restore", (api) => api.restore(w.nodes.map((i) => ({ index: i, slot: s.slots[i]! }))))),
+        workers.map((w, k) =>
+          call(k, "restore", (api) => api.restore(w.nodes.map((i) => ({ index: i, slot: s.slots[i]! })), s.engine.params)),
+        ),
       );
     },
     close: closeAll,

@@ -9,6 +9,10 @@
 // the run is replayed from the last snapshot before it with the edited timeline, exactly as a
 // fresh run of the edited scenario (the link the page then shows) would go.
 //
+// Play is open-ended: the scenario's `until` is where its script ends, not where the run must
+// stop. The live run goes on as long as the learner plays; `horizon` is how far it has got, and
+// the share link records that (`until` grows to it), so the link replays everything seen.
+//
 // Memory stays bounded on long runs: snapshots thin out with age and the trace keeps a window
 // of recent events; anything older is re-derived by replay when the learner seeks to it.
 
@@ -49,6 +53,8 @@ export class Player {
   private readonly recorded = new Set<Action>();
   private seeker: Simulation;
   private queue: Promise<unknown> = Promise.resolve();
+  /** The furthest virtual time the run has been to. */
+  private reached = 0;
 
   private constructor(
     readonly lab: Lab,
@@ -66,12 +72,26 @@ export class Player {
     const live = await deps.startLive({ scenario, labId: lab.id, protocol: lab.protocol, params, trace });
     const p = new Player(lab, scenario, params, live, trace);
     p.snaps.push({ t: -1, run: await live.snapshot(), mark: trace.mark() });
+    // Boot every node (the inits at t = 0), so that time 0 means "everything at 0 has
+    // happened" as it does at every other time, and the first views are of running nodes.
+    await live.advance(0);
     return p;
   }
 
-  /** The scenario as edited so far: what a share link carries. */
+  /** The scenario as edited so far, with its scripted `until`. */
   get scenario(): Scenario {
     return this.scenarioNow;
+  }
+
+  /** How far the run goes: the script's end, or further if the learner played on. */
+  get horizon(): number {
+    return Math.max(this.scenarioNow.until, this.reached);
+  }
+
+  /** What a share link carries: the edited scenario, `until` stretched to the horizon. */
+  get linkScenario(): Scenario {
+    const until = Math.ceil(this.horizon);
+    return until === this.scenarioNow.until ? this.scenarioNow : { ...this.scenarioNow, until };
   }
 
   /** Virtual ms reached: every event at or before it has happened. */
@@ -96,20 +116,20 @@ export class Player {
     return this.serial(() => this.live.views());
   }
 
-  /** Play forward to t on the live run (ignored if t is not ahead). */
+  /** Play forward to t on the live run (ignored if t is not ahead); past the script's end too. */
   advanceTo(t: number): Promise<void> {
-    return this.serial(() => this.forward(Math.min(t, this.scenarioNow.until)));
+    return this.serial(() => this.forward(t));
   }
 
-  /** Show time t, back or forward. */
+  /** Show time t, back or forward, anywhere up to the horizon. */
   seek(t: number): Promise<void> {
-    return this.serial(() => this.jump(Math.max(0, Math.min(t, this.scenarioNow.until))));
+    return this.serial(() => this.jump(Math.max(0, Math.min(t, this.horizon))));
   }
 
   /** The next event, whatever it is (a message, a timer, an action). */
   stepForward(): Promise<void> {
     return this.serial(async () => {
-      const next = this.live.engine.peek(this.scenarioNow.until);
+      const next = this.live.engine.peek(Number.POSITIVE_INFINITY);
       if (next !== null) await this.forward("node" in next ? next.node.t : next.action.t);
     });
   }
@@ -127,30 +147,70 @@ export class Player {
 
   /**
    * Record an action at the current time. Actions this learner recorded after it are
-   * dropped (acting in the past starts a new branch); scripted ones stay.
+   * dropped (acting in the past starts a new branch), and so is one of the same kind on the
+   * same target at this very instant (a slider settled twice); scripted ones stay. Returns
+   * what was replaced and the timeline before, so the page can offer an undo.
    */
-  act(action: ActionAt): Promise<void> {
+  act(action: ActionAt): Promise<Edit> {
     return this.serial(async () => {
       const t = this.time;
       const stamped = { ...action, t } as Action;
-      const timeline = this.scenarioNow.timeline.filter((a) => !(this.recorded.has(a) && a.t > t));
+      const before = this.scenarioNow.timeline;
+      const mine = (a: Action) => this.recorded.has(a);
+      const replaced = before.filter((a) => mine(a) && a.t > t);
+      const timeline = before.filter((a) => !(mine(a) && (a.t > t || (a.t === t && sameTarget(a, stamped)))));
       timeline.push(stamped);
       this.recorded.add(stamped);
-      this.scenarioNow = { ...this.scenarioNow, timeline };
       // Replay from strictly before t, so the action goes before whatever else happened at t.
-      this.snaps = this.snaps.filter((s) => s.t < t);
-      const from = this.snaps[this.snaps.length - 1]!;
-      this.trace.rewind(from.mark);
-      this.seeker.restore(from.run);
-      this.seeker.engine.setTimeline(timeline);
-      this.live.setTimeline(timeline);
-      this.replayTo(t);
-      await this.live.restore(this.seeker.snapshot());
+      await this.rewrite(timeline, t, t);
+      return { t, replaced, before };
+    });
+  }
+
+  /**
+   * Put back a timeline (an undo): the run is replayed from before `from`, the earliest time
+   * the two timelines differ, to the current time.
+   */
+  restoreTimeline(timeline: readonly Action[], from: number): Promise<void> {
+    return this.serial(() => this.rewrite([...timeline], from, this.time));
+  }
+
+  /**
+   * Apply `set` changes from t = 0 (a lesson's "switch the rule back on and replay"): they
+   * join the timeline at 0, replacing any earlier set of the same path there, and the run
+   * goes back to 0.
+   */
+  applyFromStart(changes: readonly { path: string; value: unknown }[]): Promise<void> {
+    return this.serial(async () => {
+      const paths = new Set(changes.map((c) => c.path));
+      const kept = this.scenarioNow.timeline.filter((a) => !(a.t === 0 && a.do === "set" && paths.has(a.path)));
+      const sets: Action[] = changes.map((c) => ({ t: 0, do: "set", path: c.path, value: c.value }));
+      for (const a of sets) this.recorded.add(a);
+      await this.rewrite([...sets, ...kept], 0, 0);
     });
   }
 
   close(): void {
     this.live.close();
+  }
+
+  /**
+   * Run on `timeline` instead: replay from the last snapshot strictly before `from` (the
+   * earliest time the timelines differ) to `to`, and hand the result to the live run.
+   */
+  private async rewrite(timeline: Action[], from: number, to: number): Promise<void> {
+    this.scenarioNow = { ...this.scenarioNow, timeline };
+    this.snaps = this.snaps.filter((s) => s.t < from);
+    const snap = this.snaps[this.snaps.length - 1]!;
+    this.trace.rewind(snap.mark);
+    this.seeker.restore(snap.run);
+    this.seeker.engine.setTimeline(timeline);
+    // The live run goes back to the snapshot first: only there do both timelines agree on
+    // what has been applied, so the engine accepts the new one.
+    await this.live.restore(snap.run);
+    this.live.setTimeline(timeline);
+    this.replayTo(to);
+    await this.live.restore(this.seeker.snapshot());
   }
 
   private serial<T>(f: () => Promise<T>): Promise<T> {
@@ -167,6 +227,7 @@ export class Player {
       boundary += SNAPSHOT_EVERY_MS;
     }
     if (t > this.time) await this.live.advance(t);
+    if (this.time > this.reached) this.reached = this.time;
   }
 
   private async jump(t: number): Promise<void> {
@@ -183,6 +244,7 @@ export class Player {
     this.seeker.restore(from.run);
     this.replayTo(t);
     await this.live.restore(this.seeker.snapshot());
+    if (this.time > this.reached) this.reached = this.time;
   }
 
   /**
@@ -211,6 +273,23 @@ export class Player {
     this.snaps = thin(this.snaps, this.snaps[this.snaps.length - 1]!.t);
     this.trace.forgetBefore(s.t - TRACE_WINDOW_MS, TRACE_WINDOW_MAX);
   }
+}
+
+/** What a learner's action did to the timeline: enough to say so, and to undo it. */
+export interface Edit {
+  t: number;
+  /** The learner's own later actions it replaced (acting in the past). */
+  replaced: Action[];
+  /** The timeline before the action. */
+  before: readonly Action[];
+}
+
+/** Two actions that do the same thing to the same target (the later one wins). */
+function sameTarget(a: Action, b: Action): boolean {
+  if (a.do !== b.do) return false;
+  if (a.do === "set" && b.do === "set") return a.path === b.path;
+  if (a.do === "move" && b.do === "move") return a.node === b.node;
+  return false;
 }
 
 /**

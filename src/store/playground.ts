@@ -41,6 +41,8 @@ export interface NodeRow {
 }
 
 interface SessionSlice {
+  /** The home page (every lab as a card) instead of a lab. */
+  home: boolean;
   lab: Lab | null;
   scenario: Scenario | null;
   /** Why the address could not be honoured (a bad link), shown above the lab. */
@@ -53,9 +55,19 @@ interface SessionSlice {
 
 interface PlaybackSlice {
   time: number;
-  until: number;
+  /** Where the scenario's script ends (its `until`); play goes on past it. */
+  scriptEnd: number;
+  /** How far the run goes: the script's end, or as far as the learner has played. */
+  horizon: number;
   playing: boolean;
   speed: number;
+}
+
+/** The learner's last action replaced later ones: say so, and offer to put them back. */
+export interface Undo {
+  message: string;
+  before: readonly Action[];
+  from: number;
 }
 
 interface FrameSlice {
@@ -76,18 +88,21 @@ interface FrameSlice {
 
 interface SelectionSlice {
   selected: string | null;
+  undo: Undo | null;
 }
 
 export type PlaygroundState = SessionSlice & PlaybackSlice & FrameSlice & SelectionSlice;
 
 const initial: PlaygroundState = {
+  home: false,
   lab: null,
   scenario: null,
   notice: null,
   error: null,
   shared: false,
   time: 0,
-  until: 0,
+  scriptEnd: 0,
+  horizon: 0,
   playing: false,
   speed: DEFAULT_SPEED,
   nodes: [],
@@ -102,6 +117,7 @@ const initial: PlaygroundState = {
   params: {},
   network: null,
   selected: null,
+  undo: null,
 };
 
 export const usePlayground = create<PlaygroundState>(() => initial);
@@ -132,14 +148,26 @@ function describe(err: unknown): string {
 /** Open whatever the address asks for (bad links fall back to the lab's default, with a notice). */
 export function openAddress(hash: string): Promise<void> {
   const opened = openHash(hash);
+  if (opened === "home") {
+    closeRun();
+    set({ ...initial, speed: get().speed, home: true });
+    document.title = "splitbrain — learn distributed systems by breaking them";
+    return Promise.resolve();
+  }
   return open(opened, hash.startsWith("#s=") && opened.notice === null);
 }
 
-export async function open(o: Opened, shared: boolean): Promise<void> {
-  const gen = ++generation;
+/** Stop playing and close the run, if any: nothing of it may reach the page afterwards. */
+function closeRun(): void {
+  ++generation;
   stopLoop();
   player?.close();
   player = null;
+}
+
+export async function open(o: Opened, shared: boolean): Promise<void> {
+  closeRun();
+  const gen = generation;
   set({
     ...initial,
     speed: get().speed,
@@ -147,7 +175,8 @@ export async function open(o: Opened, shared: boolean): Promise<void> {
     scenario: o.scenario,
     notice: o.notice,
     shared,
-    until: o.scenario.until,
+    scriptEnd: o.scenario.until,
+    horizon: o.scenario.until,
     marks: marksOf(o.scenario),
   });
   document.title = `${o.lab.title} — splitbrain`;
@@ -179,6 +208,7 @@ export async function refresh(): Promise<void> {
   const time = p.time;
   set({
     time,
+    horizon: p.horizon,
     hash: p.trace.hash(),
     events: p.trace.length,
     reach: e.reach,
@@ -237,16 +267,17 @@ export function actionLabel(a: Action): string {
 }
 
 // ---------------------------------------------------------------------------------------------
-// Playback.
+// Playback. The loop plays whichever player is current; a frame still working for a player
+// that has since been closed (the learner opened another lab) neither holds up the new run's
+// frames nor stops them when it fails.
 
 let frame: number | null = null;
 let lastTick: number | null = null;
-let ticking = false;
+/** The player a frame is advancing right now, if any. */
+let busy: Player | null = null;
 
 export function play(): void {
-  const p = player;
-  if (p === null) return;
-  if (p.time >= p.scenario.until) return;
+  if (player === null) return;
   set({ playing: true });
   if (frame === null) frame = requestAnimationFrame(tick);
 }
@@ -254,6 +285,9 @@ export function play(): void {
 export function pause(): void {
   stopLoop();
   set({ playing: false });
+  // The address follows the run: having played past the script's end is part of it.
+  const p = player;
+  if (p !== null && get().shared) history.replaceState(null, "", "#s=" + encodeScenario(p.linkScenario));
 }
 
 export function togglePlay(): void {
@@ -270,21 +304,21 @@ function stopLoop(): void {
 async function tick(now: number): Promise<void> {
   frame = requestAnimationFrame(tick);
   const p = player;
-  if (p === null || ticking) return;
+  if (p === null || busy === p) return;
   // Cap a frame's step: a tab in the background must not come back with a leap.
   const dt = lastTick === null ? 0 : Math.min(now - lastTick, 100);
   lastTick = now;
-  ticking = true;
+  busy = p;
   try {
-    const target = Math.min(p.time + dt * get().speed, p.scenario.until);
-    await p.advanceTo(target);
+    await p.advanceTo(p.time + dt * get().speed);
     await refresh();
-    if (p.time >= p.scenario.until) pause();
   } catch (err) {
-    pause();
-    set({ error: `The run stopped: ${describe(err)}` });
+    if (p === player) {
+      pause();
+      set({ error: `The run stopped: ${describe(err)}` });
+    }
   } finally {
-    ticking = false;
+    if (busy === p) busy = null;
   }
 }
 
@@ -298,8 +332,10 @@ async function withPlayer(f: (p: Player) => Promise<void>): Promise<void> {
   if (p === null) return;
   try {
     await f(p);
+    if (p !== player) return;
     await refresh();
   } catch (err) {
+    if (p !== player) return;
     pause();
     set({ error: `The run stopped: ${describe(err)}` });
   }
@@ -322,10 +358,39 @@ export function stepBack(): Promise<void> {
 /** Record a learner's action at the current time; the address then carries the edited run. */
 export function act(a: ActionAt): Promise<void> {
   return withPlayer(async (p) => {
-    await p.act(a);
-    set({ scenario: p.scenario, marks: marksOf(p.scenario), shared: true });
-    history.replaceState(null, "", "#s=" + encodeScenario(p.scenario));
+    const edit = await p.act(a);
+    const n = edit.replaced.length;
+    const undo = n === 0 ? null : { message: `${n} later action${n === 1 ? "" : "s"} replaced`, before: edit.before, from: edit.t };
+    edited(p, { undo });
   });
+}
+
+/** Put back the actions the learner's last action replaced. */
+export function undoReplace(): Promise<void> {
+  const u = get().undo;
+  if (u === null) return Promise.resolve();
+  return withPlayer(async (p) => {
+    await p.restoreTimeline(u.before, u.from);
+    edited(p, { undo: null });
+  });
+}
+
+/** Apply changes from t = 0 and replay from there (a lesson's "switch it back and replay"). */
+export function applyFromStart(changes: readonly { path: string; value: unknown }[]): Promise<void> {
+  return withPlayer(async (p) => {
+    await p.applyFromStart(changes);
+    edited(p, { undo: null });
+    play();
+  });
+}
+
+function edited(p: Player, extra: Partial<PlaygroundState>): void {
+  set({ scenario: p.scenario, marks: marksOf(p.scenario), shared: true, ...extra });
+  history.replaceState(null, "", "#s=" + encodeScenario(p.linkScenario));
+}
+
+export function dismissUndo(): void {
+  set({ undo: null });
 }
 
 export function select(id: string | null): void {
@@ -333,7 +398,7 @@ export function select(id: string | null): void {
 }
 
 export function shareLink(): string {
-  const s = player?.scenario ?? get().scenario;
+  const s = player?.linkScenario ?? get().scenario;
   const here = location.href.replace(/#.*$/, "");
   return s === null ? here : `${here}#s=${encodeScenario(s)}`;
 }

@@ -1,5 +1,6 @@
 // What the address bar asks for: `#/<lab>` (its default scenario), `#/<lab>/<scenario>` (a
-// gallery scenario), `#s=<payload>` (a shared run). Anything else opens the first lab.
+// gallery scenario), `#s=<payload>` (a shared run), `#/` the home page. Anything else opens the
+// first lab, saying why.
 
 import { labById, labs } from "../labs/index.ts";
 import type { Lab } from "../labs/types.ts";
@@ -21,9 +22,11 @@ export function defaultsOf(lab: Lab, notice: string | null = null, name?: string
   return { lab, scenario: loaded.scenario, params: loaded.params, notice };
 }
 
-export function openHash(hash: string): Opened {
+/** What the address opens: a lab's run, or the home page (`#/` or no address at all). */
+export function openHash(hash: string): Opened | "home" {
   const first = labs[0]!;
   const h = hash.replace(/^#/, "");
+  if (h === "" || h === "/") return "home";
   if (h.startsWith("s=") || h.includes("&s=")) {
     const r = decodeLink("#" + h, labs);
     if (!r.ok) return defaultsOf(first, `${r.error} Showing the ${first.title} lab's default scenario instead.`);
@@ -38,7 +41,7 @@ export function openHash(hash: string): Opened {
     }
     return defaultsOf(lab, null, m[2]);
   }
-  return defaultsOf(first, h === "" ? null : "That address names no lab or scenario. Showing the first lab.");
+  return defaultsOf(first, "That address names no lab or scenario. Showing the first lab.");
 }
 
 /** The address of a gallery scenario. */

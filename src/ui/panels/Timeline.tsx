@@ -1,5 +1,6 @@
 // The timeline: play/pause, step back and forward, speed, and a scrubber over the whole run
-// with the timeline's actions marked on it. Every control is a real button or input, so it
+// with the timeline's actions marked on it. Play is open-ended: the scrubber's range grows as
+// the learner plays past the script's end, which stays marked. Every control is a real button or input, so it
 // is reachable by keyboard and named for screen readers.
 
 import { usePlayground, SPEEDS, pause, play, seek, setSpeed, stepBack, stepForward } from "../../store/playground.ts";
@@ -29,7 +30,9 @@ function speedLabel(s: number): string {
 
 export function Timeline() {
   const time = usePlayground((s) => s.time);
-  const until = usePlayground((s) => s.until);
+  const horizon = usePlayground((s) => s.horizon);
+  const scriptEnd = usePlayground((s) => s.scriptEnd);
+  const until = horizon;
   const playing = usePlayground((s) => s.playing);
   const speed = usePlayground((s) => s.speed);
   const marks = usePlayground((s) => s.marks);
@@ -64,6 +67,11 @@ export function Timeline() {
         <output className="clock" aria-live="off" data-testid="clock">
           {formatTime(time)} / {formatTime(until)}
         </output>
+        {time >= scriptEnd && scriptEnd > 0 && (
+          <span className="past-script" data-testid="past-script">
+            past the script's end ({formatTime(scriptEnd)}): playing on
+          </span>
+        )}
       </div>
       <div className="scrub">
         <input
@@ -77,6 +85,9 @@ export function Timeline() {
           onChange={(e) => void seek(Number(e.target.value))}
           onKeyDown={(e) => e.stopPropagation()}
         />
+        {scriptEnd < until && (
+          <span className="script-end" style={{ left: `${(100 * scriptEnd) / until}%` }} title={`The scenario's script ends at ${formatTime(scriptEnd)}`} aria-hidden="true" />
+        )}
         <ol className="marks" aria-label="Actions on the timeline">
           {marks.map((m, i) => (
             <li key={i} style={{ left: `${until > 0 ? (100 * m.t) / until : 0}%` }}>
