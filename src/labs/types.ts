@@ -29,6 +29,8 @@ export interface LessonStep {
   text: string;
   /** The gallery scenario this step opens. */
   scenario: string;
+  /** A change the step's "Try" asks for, which the page offers as one click: it is applied from t = 0 and the run replays. */
+  fix?: { label: string; set: { path: string; value: unknown }[] };
 }
 
 export interface Lab {
@@ -36,6 +38,8 @@ export interface Lab {
   title: string;
   /** One sentence: what the lab teaches. */
   summary: string;
+  /** One sentence: the systems and libraries that run this in production. */
+  inProduction: string;
   protocol: Protocol<any, any, any>;
   /** The lab's params: validated on every load; defaults fill what a scenario leaves out. */
   params: GenericSchema<unknown, Record<string, unknown>>;

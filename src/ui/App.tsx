@@ -1,5 +1,6 @@
-// The playground: one screen per lab — the network view, the lab's own panel, the timeline,
-// the fault palette, narration and the lesson. The page starts every node in its own Web
+// The playground: a home page with every lab, and one screen per lab — the network view and
+// the timeline, the current lesson step and the lab's own panel, with faults and narration in
+// drawers the learner opens over the stage. The page starts every node in its own Web
 // Worker; every drag, click and slider becomes a timeline action, so the link replays the run.
 
 import { useEffect, useState } from "react";
@@ -9,6 +10,7 @@ import {
   act,
   configure,
   currentPlayer,
+  dismissUndo,
   openAddress,
   seek,
   select,
@@ -16,10 +18,12 @@ import {
   stepBack,
   stepForward,
   togglePlay,
+  undoReplace,
   usePlayground,
 } from "../store/playground.ts";
 import { spawnWebWorker } from "../store/spawn-web.ts";
 import { installApi } from "./api.ts";
+import { Home } from "./Home.tsx";
 import { NetworkView } from "./network/NetworkView.tsx";
 import { Details } from "./panels/Details.tsx";
 import { FaultPalette } from "./panels/FaultPalette.tsx";
@@ -30,15 +34,28 @@ import { Timeline } from "./panels/Timeline.tsx";
 
 configure((cfg) => startInWorkers(cfg, { spawn: spawnWebWorker }));
 
-/** Keys that drive playback, unless the learner is typing or working a control. */
+const TEXT_INPUTS = new Set(["text", "search", "email", "number", "password", "tel", "url"]);
+
+/** Whether the learner is typing: keys then belong to the field. */
+function typing(el: HTMLElement | null): boolean {
+  if (el === null) return false;
+  if (el.isContentEditable || el.tagName === "TEXTAREA") return true;
+  return el.tagName === "INPUT" && TEXT_INPUTS.has((el as HTMLInputElement).type);
+}
+
+/** Space plays or pauses wherever focus is, except in a text field; arrows step outside controls. */
 function onKey(e: KeyboardEvent): void {
+  if (e.altKey || e.ctrlKey || e.metaKey) return;
   const el = e.target as HTMLElement | null;
-  const tag = el?.tagName ?? "";
-  if (["INPUT", "SELECT", "TEXTAREA"].includes(tag) || el?.isContentEditable) return;
-  if (e.key === " " && tag !== "BUTTON" && tag !== "A") {
+  if (typing(el) || usePlayground.getState().lab === null) return;
+  if (e.key === " ") {
     e.preventDefault();
     togglePlay();
-  } else if (e.key === "ArrowRight") {
+    return;
+  }
+  const tag = el?.tagName ?? "";
+  if (["INPUT", "SELECT"].includes(tag)) return;
+  if (e.key === "ArrowRight") {
     e.preventDefault();
     void stepForward();
   } else if (e.key === "ArrowLeft") {
@@ -73,22 +90,10 @@ export function App() {
     };
   }, []);
 
+  const home = usePlayground((s) => s.home);
   const lab = usePlayground((s) => s.lab);
-  const notice = usePlayground((s) => s.notice);
-  const error = usePlayground((s) => s.error);
   const hash = usePlayground((s) => s.hash);
-  const scenario = usePlayground((s) => s.scenario);
-  const nodes = usePlayground((s) => s.nodes);
-  const rows = usePlayground((s) => s.rows);
-  const messages = usePlayground((s) => s.messages);
-  const time = usePlayground((s) => s.time);
-  const reach = usePlayground((s) => s.reach);
-  const selected = usePlayground((s) => s.selected);
-  const params = usePlayground((s) => s.params);
-  const reducedMotion = usePrefersReducedMotion();
-  const [menu, setMenu] = useState<MenuAt | null>(null);
   const [copied, setCopied] = useState(false);
-  const ui = lab === null ? undefined : labViews[lab.id];
 
   const copy = async () => {
     const link = shareLink();
@@ -103,53 +108,84 @@ export function App() {
   };
 
   return (
-    <div className="app">
+    <div className={home ? "app app-home" : "app"}>
       <header className="top">
         <p className="brand">
-          <a href="#/">splitbrain</a>
+          <a href="#/" aria-label="splitbrain: home, every lab">
+            splitbrain
+          </a>
         </p>
         <LabPicker />
-        <div className="share">
-          <span className="hash" title="Trace hash: equal hashes, equal runs">
-            trace <code data-testid="trace-hash">{hash || "—"}</code>
-          </span>
-          <button type="button" onClick={() => void copy()}>
-            {copied ? "Link copied" : "Copy link"}
-          </button>
-        </div>
+        {lab !== null && (
+          <div className="share">
+            <span className="hash" title="Trace hash: equal hashes, equal runs">
+              trace <code data-testid="trace-hash">{hash || "—"}</code>
+            </span>
+            <button type="button" onClick={() => void copy()}>
+              {copied ? "Link copied" : "Copy link"}
+            </button>
+          </div>
+        )}
       </header>
-      {lab !== null && (
-        <div className="intro">
+      {home ? <Home /> : lab !== null && <LabScreen />}
+    </div>
+  );
+}
+
+type Drawer = "faults" | "narration";
+
+/** One lab on one screen: the stage and timeline on the left, the lesson and the lab's panel on the right. */
+function LabScreen() {
+  const lab = usePlayground((s) => s.lab)!;
+  const notice = usePlayground((s) => s.notice);
+  const error = usePlayground((s) => s.error);
+  const undo = usePlayground((s) => s.undo);
+  const nodes = usePlayground((s) => s.nodes);
+  const rows = usePlayground((s) => s.rows);
+  const messages = usePlayground((s) => s.messages);
+  const time = usePlayground((s) => s.time);
+  const reach = usePlayground((s) => s.reach);
+  const selected = usePlayground((s) => s.selected);
+  const params = usePlayground((s) => s.params);
+  const reducedMotion = usePrefersReducedMotion();
+  const [menu, setMenu] = useState<MenuAt | null>(null);
+  const [drawers, setDrawers] = useState<Record<Drawer, boolean>>({ faults: false, narration: false });
+  const ui = labViews[lab.id];
+  const toggle = (d: Drawer) => setDrawers((o) => ({ ...o, [d]: !o[d] }));
+  const drawerButton = (d: Drawer, label: string) => (
+    <button type="button" className="drawer-toggle" aria-expanded={drawers[d]} aria-controls={`drawer-${d}`} onClick={() => toggle(d)}>
+      {label}
+    </button>
+  );
+
+  return (
+    <main className="stage">
+      <div className="left">
+        <div className="stage-head">
           <h1>{lab.title}</h1>
-          <p>
-            {lab.summary}
-            {scenario?.title !== undefined && (
-              <>
-                {" "}
-                <strong>{scenario.title}.</strong>
-              </>
-            )}
-          </p>
+          <p className="summary">{lab.summary}</p>
+          <div className="drawer-toggles">
+            {drawerButton("faults", "Faults")}
+            {drawerButton("narration", "What happened")}
+          </div>
         </div>
-      )}
-      {notice !== null && (
-        <p className="notice" role="status">
-          {notice}
-        </p>
-      )}
-      {error !== null && (
-        <p className="error" role="alert">
-          {error}
-        </p>
-      )}
-      <main className="stage">
-        <div className="left">
+        {notice !== null && (
+          <p className="notice" role="status">
+            {notice}
+          </p>
+        )}
+        {error !== null && (
+          <p className="error" role="alert">
+            {error}
+          </p>
+        )}
+        <div className="canvas">
           <NetworkView
             nodes={nodes}
             reach={reach}
             time={time}
             messages={messages}
-            kinds={lab?.messageKinds ?? []}
+            kinds={lab.messageKinds}
             reducedMotion={reducedMotion}
             selected={selected}
             onSelectNode={(id) => select(id)}
@@ -157,28 +193,55 @@ export function App() {
             onDragEnd={(id, x, y) => void act({ do: "move", node: id, x, y })}
             onNodeMenu={(id, x, y) => setMenu({ id, x, y })}
           />
-          <Timeline />
+          <div className="drawers">
+            <Details />
+            {drawers.faults && (
+              <div id="drawer-faults" className="drawer">
+                <h2>
+                  Faults
+                  <button type="button" className="close" aria-label="Close the faults" onClick={() => toggle("faults")}>
+                    ×
+                  </button>
+                </h2>
+                <FaultPalette />
+              </div>
+            )}
+            {drawers.narration && (
+              <div id="drawer-narration" className="drawer">
+                <h2>
+                  What happened
+                  <button type="button" className="close" aria-label="Close what happened" onClick={() => toggle("narration")}>
+                    ×
+                  </button>
+                </h2>
+                <Narration />
+              </div>
+            )}
+          </div>
         </div>
-        <aside className="right">
-          {ui !== undefined && (
-            <section className="lab-panel" aria-label={`${lab!.title} state`}>
-              <ui.View
-                nodes={rows}
-                time={time}
-                params={params}
-                act={(a) => void act(a)}
-                events={currentPlayer()?.trace.events ?? []}
-                seek={(t) => void seek(t)}
-              />
-            </section>
-          )}
-          <Details />
-          <FaultPalette />
-          <Narration />
-          <Lesson />
-        </aside>
-      </main>
+        {undo !== null && (
+          <p className="undo" role="status">
+            {undo.message}.{" "}
+            <button type="button" onClick={() => void undoReplace()}>
+              Undo
+            </button>{" "}
+            <button type="button" className="close" aria-label="Dismiss" onClick={dismissUndo}>
+              ×
+            </button>
+          </p>
+        )}
+        <Timeline />
+      </div>
+      <aside className="right">
+        <Lesson />
+        {ui !== undefined && (
+          <section className="lab-panel" aria-label={`${lab.title} state`}>
+            <ui.View nodes={rows} time={time} params={params} act={(a) => void act(a)} events={currentPlayer()?.trace.events ?? []} seek={(t) => void seek(t)} />
+          </section>
+        )}
+        <p className="production">{lab.inProduction}</p>
+      </aside>
       {menu !== null && <NodeMenu at={menu} onClose={() => setMenu(null)} />}
-    </div>
+    </main>
   );
 }

@@ -9,6 +9,7 @@ export const gossipLab: Lab = {
   id: "gossip",
   title: "Gossip",
   summary: "A counter spread by gossip: partitions, loss and crashes delay agreement but never corrupt it.",
+  inProduction: "In production: Cassandra's gossip of membership and its anti-entropy repair, and Serf, the gossip layer under HashiCorp Consul.",
   protocol: gossip,
   params: v.object({
     /** ms between gossip rounds */

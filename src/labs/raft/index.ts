@@ -11,6 +11,7 @@ export const raftLab: Lab = {
   id: "raft",
   title: "Raft",
   summary: "Leader election and log replication: crash the leader, cut the network, switch off a safety rule and watch what breaks.",
+  inProduction: "In production: etcd's raft library (under Kubernetes, CockroachDB and others), Consul, Baidu's BRaft and Apache Kudu's consensus.",
   protocol: raft,
   params: v.object({
     /** [min, max] ms of the randomized election timeout (§5.2). */

@@ -14,6 +14,7 @@ import type { LabViewProps } from "../views.ts";
 import type { Violation } from "../types.ts";
 import { checks } from "./checks.ts";
 import { commandText, type Entry, type Role, type Rules } from "./protocol.ts";
+import { Slider } from "../../ui/controls/Slider.tsx";
 import "./view.css";
 
 /** The client id the command box sends as; its sequence numbers continue across reloads. */
@@ -140,6 +141,7 @@ export function RaftView({ nodes, time, params, act, events, seek }: LabViewProp
       <CommandBox nodes={rafts} leader={leader} events={events} act={act} />
       <Violations events={events} seek={seek} />
       <RuleSwitches rules={rulesOf(params)} act={act} />
+      <Timing params={params} act={act} />
     </div>
   );
 }
@@ -413,6 +415,27 @@ function RuleSwitches({ rules, act }: { rules: Rules; act: LabViewProps["act"] }
           </p>
         </div>
       ))}
+    </fieldset>
+  );
+}
+
+/**
+ * The election timeout range and the heartbeat (§5.2, §9.3): narrow the range and elections
+ * split more often; a heartbeat near the timeout lets followers time out under a live leader.
+ * Each slider records one `set` when the learner settles on a value.
+ */
+function Timing({ params, act }: { params: Record<string, unknown>; act: LabViewProps["act"] }) {
+  // Params arrive with the run; before it starts there is nothing to adjust.
+  if (!Array.isArray(params.electionTimeout) || typeof params.heartbeat !== "number") return null;
+  const [lo, hi] = params.electionTimeout as [number, number];
+  const heartbeat = params.heartbeat;
+  return (
+    <fieldset className="raft-timing">
+      <legend>Timing</legend>
+      <Slider label={(v) => `election timeout from ${v} ms`} min={10} max={1000} step={5} value={lo} onSettle={(v) => act({ do: "set", path: "params.electionTimeout", value: [v, Math.max(v, hi)] })} />
+      <Slider label={(v) => `election timeout to ${v} ms`} min={10} max={1000} step={5} value={hi} onSettle={(v) => act({ do: "set", path: "params.electionTimeout", value: [Math.min(lo, v), v] })} />
+      <Slider label={(v) => `heartbeat every ${v} ms`} min={5} max={500} step={5} value={heartbeat} onSettle={(v) => act({ do: "set", path: "params.heartbeat", value: v })} />
+      <p className="why">Each node draws its timeout anew from this range whenever it resets its timer; a narrow range makes ties, and split votes, likely.</p>
     </fieldset>
   );
 }

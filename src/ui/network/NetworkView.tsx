@@ -2,7 +2,7 @@
 // messages in flight. React renders the <svg> and its layers once; a layout effect hands each
 // new set of props to the D3 drawing (draw.ts), which updates the elements in place.
 
-import { useEffect, useLayoutEffect, useRef } from "react";
+import { useEffect, useLayoutEffect, useRef, useState } from "react";
 import { NetworkDrawing, type NetworkCallbacks } from "./draw.ts";
 import { VIEW_SIZE } from "./geometry.ts";
 import { KIND_COLOURS } from "./scene.ts";
@@ -46,9 +46,11 @@ export function NetworkView(props: NetworkViewProps) {
     };
   }, []);
 
+  // The text scale is also what the labels are placed for (labels.ts).
+  const [textScale, setTextScale] = useState(1);
   useLayoutEffect(() => {
-    drawing.current?.update({ nodes, reach, time, messages, kinds, reducedMotion, selected });
-  }, [nodes, reach, time, messages, kinds, reducedMotion, selected]);
+    drawing.current?.update({ nodes, reach, time, messages, kinds, reducedMotion, selected, textScale });
+  }, [nodes, reach, time, messages, kinds, reducedMotion, selected, textScale]);
 
   // The viewBox scales everything with the element's width; labels would shrink out of
   // legibility on a narrow screen, so text is counter-scaled (network.css, --sb-net-k).
@@ -60,7 +62,9 @@ export function NetworkView(props: NetworkViewProps) {
       const side = Math.min(width, height);
       if (side <= 0) return;
       const k = Math.min(TEXT_SCALE_RANGE[1], Math.max(TEXT_SCALE_RANGE[0], VIEW_SIZE / side));
-      el.style.setProperty("--sb-net-k", String(Math.round(k * 100) / 100));
+      const rounded = Math.round(k * 100) / 100;
+      el.style.setProperty("--sb-net-k", String(rounded));
+      setTextScale(rounded);
     };
     fit();
     const ro = new ResizeObserver(fit);

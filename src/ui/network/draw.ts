@@ -137,8 +137,11 @@ export class NetworkDrawing {
         g.append("circle").attr("class", "body").attr("r", NODE_RADIUS);
         const r = NODE_RADIUS * 0.62;
         g.append("path").attr("class", "cross").attr("d", `M${-r},${-r}L${r},${r}M${r},${-r}L${-r},${r}`);
-        g.append("text").attr("class", "id").attr("y", NODE_RADIUS).attr("dy", "1.2em");
-        g.append("text").attr("class", "label").attr("y", NODE_RADIUS).attr("dy", "2.45em");
+        // The name comes from a <title> (also the tooltip), not aria-label: it starts with the
+        // visible text, as WCAG's "label in name" asks.
+        g.append("title");
+        g.append("text").attr("class", "id");
+        g.append("text").attr("class", "label");
         g.call(this.dragging)
           .on("click", (_e: MouseEvent, d) => this.callbacks().onSelectNode(d.node.id))
           .on("keydown", (e: KeyboardEvent, d) => this.onKey(e, d))
@@ -152,12 +155,20 @@ export class NetworkDrawing {
       .call(attr, "data-node-id", (d) => d.node.id)
       .call(attr, "data-status", (d) => d.node.status)
       .call(attr, "data-tone", (d) => d.node.tone ?? null)
-      .call(attr, "aria-label", (d) => d.ariaLabel)
       .call(attr, "aria-pressed", (d) => String(d.selected))
       .call(toggle, "selected", (d) => d.selected)
       .call(toggle, "dragging", (d) => d.dragging);
-    g.select<SVGTextElement>("text.id").call(text, (d) => d.node.id);
-    g.select<SVGTextElement>("text.label").call(text, (d) => d.node.label);
+    g.select<SVGTitleElement>("title").call(text, (d) => d.ariaLabel);
+    g.select<SVGTextElement>("text.id")
+      .call(text, (d) => d.node.id)
+      .call(attr, "x", (d) => r2(d.text.dx))
+      .call(attr, "y", (d) => r2(d.text.idY))
+      .call(attr, "text-anchor", (d) => d.text.anchor);
+    g.select<SVGTextElement>("text.label")
+      .call(text, (d) => (d.text.showLabel ? d.node.label : ""))
+      .call(attr, "x", (d) => r2(d.text.dx))
+      .call(attr, "y", (d) => r2(d.text.labelY))
+      .call(attr, "text-anchor", (d) => d.text.anchor);
   }
 
   private drawMessages(messages: SceneMessage[]): void {
@@ -188,7 +199,8 @@ export class NetworkDrawing {
   private onKey(e: KeyboardEvent, d: SceneNode): void {
     const id = d.node.id;
     if (e.altKey || e.ctrlKey || e.metaKey) return;
-    if (e.key === "Enter" || e.key === " ") {
+    // Enter selects; space is left to the page (play and pause wherever focus is).
+    if (e.key === "Enter") {
       this.claim(e);
       this.callbacks().onSelectNode(id);
     } else if (e.key === "ContextMenu" || (e.shiftKey && e.key === "F10")) {

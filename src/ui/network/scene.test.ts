@@ -92,9 +92,9 @@ describe("the scene", () => {
     expect(b.messages[0]!.selected).toBe(true);
   });
 
-  it("names a node for screen readers by id, label and status", () => {
-    expect(ariaLabelOf(node("n1", 0, 0))).toBe("node n1, follower · term 3, up");
-    expect(ariaLabelOf(node("n2", 0, 0, 0, { label: "", status: "down" }))).toBe("node n2, down");
+  it("names a node for screen readers by its visible text (id, label), then its status", () => {
+    expect(ariaLabelOf(node("n1", 0, 0))).toBe("n1 follower · term 3, up");
+    expect(ariaLabelOf(node("n2", 0, 0, 0, { label: "", status: "down" }))).toBe("n2, down");
   });
 
   it("titles a message with its kind, id and route, and why it dropped", () => {

@@ -4,6 +4,7 @@
 
 import { componentsOf } from "../../sim/topology.ts";
 import { HULL_PAD, hullPointsOf, messageSpot, NODE_RADIUS, toView, toViewLength, hullPath, type Point } from "./geometry.ts";
+import { placeLabels, type LabelPlace } from "./labels.ts";
 import type { FlyingMessage, NetNode } from "./types.ts";
 
 /** How many message colours the palette has (network.css: --sb-kind-0 … --sb-kind-7). */
@@ -17,6 +18,8 @@ export interface SceneInput {
   kinds: readonly string[];
   reducedMotion: boolean;
   selected: string | null;
+  /** How much text is counter-scaled on screen (NetworkView's --sb-net-k); labels are placed for it. */
+  textScale?: number;
   /** A node held somewhere other than its `x, y`: being dragged, or just dropped. */
   moving?: { id: string; x: number; y: number; dragging: boolean } | null;
 }
@@ -31,6 +34,8 @@ export interface SceneNode {
   selected: boolean;
   dragging: boolean;
   ariaLabel: string;
+  /** Where its id and label go, clear of the other nodes' (labels.ts). */
+  text: LabelPlace;
 }
 
 export interface SceneLink {
@@ -69,8 +74,9 @@ export interface Scene {
   reachCircle: { x: number; y: number; r: number } | null;
 }
 
+/** The node's name for screen readers and its tooltip: its visible text first, then its status. */
 export function ariaLabelOf(n: NetNode): string {
-  return n.label === "" ? `node ${n.id}, ${n.status}` : `node ${n.id}, ${n.label}, ${n.status}`;
+  return n.label === "" ? `${n.id}, ${n.status}` : `${n.id} ${n.label}, ${n.status}`;
 }
 
 export function messageTitle(m: FlyingMessage): string {
@@ -86,14 +92,20 @@ export function buildScene(p: SceneInput): Scene {
   // engine applies to a `move` (topology.ts); otherwise show the groups the engine has.
   const groups = moving?.dragging === true ? componentsOf(unit, p.reach) : p.nodes.map((n) => n.group);
 
+  const centres = unit.map((u) => ({ x: toView(u.x), y: toView(u.y) }));
+  const texts = placeLabels(
+    p.nodes.map((n, i) => ({ ...centres[i]!, id: n.id, label: n.label })),
+    p.textScale ?? 1,
+  );
   const nodes: SceneNode[] = p.nodes.map((n, i) => ({
     node: n,
-    x: toView(unit[i]!.x),
-    y: toView(unit[i]!.y),
+    x: centres[i]!.x,
+    y: centres[i]!.y,
     group: groups[i]!,
     selected: n.id === p.selected,
     dragging: moving?.dragging === true && n.id === moving.id,
     ariaLabel: ariaLabelOf(n),
+    text: texts[i]!,
   }));
 
   const links: SceneLink[] = [];
