@@ -37,8 +37,8 @@ export const scenarios = [
       cmd(6_000, "n1", 3, "set y=3"),
     ],
   }),
-  // Four nodes whose timers run out close together: in term 1 two candidates split the votes
-  // two to two and neither wins; their timers are drawn again, and a later term elects one.
+  // Four nodes whose timers run out close together: in term 1 three candidates split the votes
+  // 2–1–1 and none reaches 3; term 2 splits too, and n1 wins term 3 (lesson.test.ts pins it).
   scenario({
     lab: "raft",
     name: "split-vote",
@@ -65,9 +65,10 @@ export const scenarios = [
       { t: 5_500, do: "heal" },
     ],
   }),
-  // n1 is down while ten commands commit. When it restarts its log is ten entries short: the
-  // leader's AppendEntries are rejected, it walks nextIndex back to where the logs agree, and
-  // sends what is missing.
+  // n1 is down while ten commands commit. When it restarts its log is ten entries short; the
+  // leader never heard from it, so its nextIndex for n1 is still 1 and the first AppendEntries
+  // carries all ten. (A leader elected after the commits starts at its own log's end, is
+  // rejected and walks nextIndex back: the lesson's Try.)
   scenario({
     lab: "raft",
     name: "catch-up",
