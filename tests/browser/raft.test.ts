@@ -139,6 +139,7 @@ describe("the Raft lab", () => {
     expect((await rows(page)).find((n) => n.id === old.id)!.view.log!.some((e) => e.cmd.op === op)).toBe(false);
 
     // Heal: the old leader hears the higher term, steps down and follows.
+    await page.getByRole("button", { name: "Faults", exact: true }).click();
     await page.getByRole("button", { name: "Heal all" }).click();
     await expect.poll(() => api(page, () => window.splitbrain!.scenario()!.timeline.some((a) => a.do === "heal"))).toBe(true);
     const healed = await playUntil(
