@@ -64,16 +64,16 @@ function onKey(e: KeyboardEvent): void {
   }
 }
 
-function usePrefersReducedMotion(): boolean {
-  const query = "(prefers-reduced-motion: reduce)";
-  const [reduced, setReduced] = useState(() => window.matchMedia(query).matches);
+function useMedia(query: string): boolean {
+  const [matches, setMatches] = useState(() => window.matchMedia(query).matches);
   useEffect(() => {
     const m = window.matchMedia(query);
-    const on = () => setReduced(m.matches);
+    const on = () => setMatches(m.matches);
+    on();
     m.addEventListener("change", on);
     return () => m.removeEventListener("change", on);
-  }, []);
-  return reduced;
+  }, [query]);
+  return matches;
 }
 
 export function App() {
@@ -147,7 +147,10 @@ function LabScreen() {
   const reach = usePlayground((s) => s.reach);
   const selected = usePlayground((s) => s.selected);
   const params = usePlayground((s) => s.params);
-  const reducedMotion = usePrefersReducedMotion();
+  const reducedMotion = useMedia("(prefers-reduced-motion: reduce)");
+  // Side by side (app.css: wider than 60rem) the drawers open over the stage's right part, so
+  // the network sits at its left; stacked, the drawers go below it.
+  const wide = useMedia("(min-width: 60.01rem)");
   const [menu, setMenu] = useState<MenuAt | null>(null);
   const [drawers, setDrawers] = useState<Record<Drawer, boolean>>({ faults: false, narration: false });
   const ui = labViews[lab.id];
@@ -192,6 +195,7 @@ function LabScreen() {
             onSelectMessage={(key) => select(key)}
             onDragEnd={(id, x, y) => void act({ do: "move", node: id, x, y })}
             onNodeMenu={(id, x, y) => setMenu({ id, x, y })}
+            align={wide ? "start" : "center"}
           />
           <div className="drawers">
             <Details />

@@ -22,6 +22,8 @@ export interface NetworkViewProps extends NetworkCallbacks {
   reducedMotion: boolean;
   /** A node id or a message key. */
   selected: string | null;
+  /** Where the square view sits in a wider box: at its start, leaving room for drawers, or centred. */
+  align?: "start" | "center";
 }
 
 /** Text keeps about this on-screen size however wide the view is drawn (within limits). */
@@ -78,6 +80,7 @@ export function NetworkView(props: NetworkViewProps) {
         ref={svg}
         className="netview"
         viewBox={`0 0 ${VIEW_SIZE} ${VIEW_SIZE}`}
+        preserveAspectRatio={props.align === "start" ? "xMinYMid meet" : "xMidYMid meet"}
         role="group"
         aria-label="Network"
         data-motion={reducedMotion ? "reduced" : "full"}

@@ -1,4 +1,5 @@
-// Narration: the lab's notes as a scrolling log, each line a link to its moment.
+// Narration: the lab's notes as a scrolling log, each line a link to its moment. It opens in
+// the "What happened" drawer, whose heading it shares.
 import { useEffect, useRef } from "react";
 import { seek, usePlayground } from "../../store/playground.ts";
 import { formatTime } from "./Timeline.tsx";
@@ -13,8 +14,7 @@ export function Narration() {
     if (ol !== null) ol.scrollTop = ol.scrollHeight;
   }, [last]);
   return (
-    <section className="narration" aria-label="Narration">
-      <h2>What happened</h2>
+    <section className="narration" aria-label="What happened">
       <ol ref={list} aria-live="polite" aria-relevant="additions">
         {notes.map((n) => (
           <li key={n.seq}>
