@@ -8,34 +8,23 @@
 
 import { readFileSync } from "node:fs";
 import { createRequire } from "node:module";
-import type { Browser, BrowserContext, Page } from "playwright-core";
-import { afterAll, describe, expect, test } from "vitest";
+import type { Page } from "playwright-core";
+import { describe, expect, test } from "vitest";
 import { labs } from "../../src/labs/index.ts";
 import type {} from "../../src/ui/api.ts";
-import { launchBrowser, startSite, watchProblems, type Site } from "./harness.ts";
+import { browserSession, watchProblems } from "./harness.ts";
 
 const AXE_SOURCE = readFileSync(createRequire(import.meta.url).resolve("axe-core/axe.min.js"), "utf8");
 
 type Scheme = "light" | "dark";
 const SCHEMES: readonly Scheme[] = ["light", "dark"];
 
-let browser: Promise<Browser> | undefined;
-let site: Promise<Site> | undefined;
-const contexts: BrowserContext[] = [];
-
-afterAll(async () => {
-  for (const c of contexts) await c.close().catch(() => {});
-  await (await browser?.catch(() => undefined))?.close();
-  await (await site?.catch(() => undefined))?.close();
-});
+const session = browserSession();
 
 /** Open `hash` on the built site in a fresh context with the given colour scheme. */
 async function open(hash: string, colorScheme: Scheme): Promise<{ page: Page; problems: string[] }> {
-  browser ??= launchBrowser();
-  site ??= startSite();
-  const { url } = await site;
-  const context = await (await browser).newContext({ viewport: { width: 1280, height: 720 }, colorScheme });
-  contexts.push(context);
+  const url = await session.url();
+  const context = await session.context({ viewport: { width: 1280, height: 720 }, colorScheme });
   const page = await context.newPage();
   const problems = watchProblems(page);
   await page.goto(url + hash);

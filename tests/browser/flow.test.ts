@@ -4,30 +4,22 @@
 // trace hash equals a fresh in-process run of the page's own link.
 
 import * as v from "valibot";
-import type { Browser, Page } from "playwright-core";
-import { afterAll, describe, expect, test } from "vitest";
+import type { Page } from "playwright-core";
+import { describe, expect, test } from "vitest";
 import { labById, labs } from "../../src/labs/index.ts";
 import { startInProcess } from "../../src/runtime/inprocess-host.ts";
 import { decodeLink } from "../../src/scenario/codec.ts";
 import type {} from "../../src/ui/api.ts";
-import { launchBrowser, startSite, watchProblems, type Site } from "./harness.ts";
+import { browserSession, watchProblems } from "./harness.ts";
 
 /** The hash of a trace with no events: what a run that never started shows. */
 const EMPTY_TRACE = "e3b0c44298fc1c14";
 
-let browser: Promise<Browser> | undefined;
-let site: Promise<Site> | undefined;
-
-afterAll(async () => {
-  await (await browser?.catch(() => undefined))?.close();
-  await (await site?.catch(() => undefined))?.close();
-});
+const session = browserSession();
 
 async function newPage(hash: string): Promise<{ page: Page; problems: string[] }> {
-  browser ??= launchBrowser();
-  site ??= startSite();
-  const { url } = await site;
-  const context = await (await browser).newContext({ viewport: { width: 1280, height: 720 } });
+  const url = await session.url();
+  const context = await session.context({ viewport: { width: 1280, height: 720 } });
   const page = await context.newPage();
   const problems = watchProblems(page);
   await page.goto(url + hash);

@@ -10,7 +10,8 @@ import { createServer } from "node:http";
 import type { AddressInfo } from "node:net";
 import { extname, join, resolve, sep } from "node:path";
 import { fileURLToPath } from "node:url";
-import { chromium, type Browser, type LaunchOptions, type Page } from "playwright-core";
+import { chromium, type Browser, type BrowserContext, type BrowserContextOptions, type LaunchOptions, type Page } from "playwright-core";
+import { afterAll } from "vitest";
 
 export const DIST = fileURLToPath(new URL("../../dist/", import.meta.url));
 
@@ -131,4 +132,38 @@ export function watchProblems(page: Page): string[] {
     if (res.status() >= 400) problems.push(`HTTP ${res.status()}: ${res.url()}`);
   });
   return problems;
+}
+
+export interface Session {
+  /** The site's address (served on first use). */
+  url(): Promise<string>;
+  /** A fresh browser context (closed after the file's tests) on the shared browser. */
+  context(opts?: BrowserContextOptions): Promise<BrowserContext>;
+}
+
+/**
+ * One browser and one site for a test file, started on first use and closed after its tests
+ * (registers an afterAll). Each test takes its own context, so pages share nothing.
+ */
+export function browserSession(): Session {
+  let browser: Promise<Browser> | undefined;
+  let site: Promise<Site> | undefined;
+  const contexts: BrowserContext[] = [];
+  afterAll(async () => {
+    for (const c of contexts) await c.close().catch(() => {});
+    await (await browser?.catch(() => undefined))?.close();
+    await (await site?.catch(() => undefined))?.close();
+  });
+  return {
+    async url() {
+      site ??= startSite();
+      return (await site).url;
+    },
+    async context(opts = {}) {
+      browser ??= launchBrowser();
+      const c = await (await browser).newContext(opts);
+      contexts.push(c);
+      return c;
+    },
+  };
 }

@@ -5,21 +5,15 @@
 // test-results/screenshots/ to be looked at.
 
 import { mkdirSync } from "node:fs";
-import type { Browser, Page } from "playwright-core";
-import { afterAll, describe, expect, test } from "vitest";
+import type { Page } from "playwright-core";
+import { describe, expect, test } from "vitest";
 import { labs } from "../../src/labs/index.ts";
 import type {} from "../../src/ui/api.ts";
-import { launchBrowser, startSite, watchProblems, type Site } from "./harness.ts";
+import { browserSession, watchProblems } from "./harness.ts";
 
 const SHOTS = new URL("../../test-results/screenshots/", import.meta.url);
 
-let browser: Promise<Browser> | undefined;
-let site: Promise<Site> | undefined;
-
-afterAll(async () => {
-  await (await browser?.catch(() => undefined))?.close();
-  await (await site?.catch(() => undefined))?.close();
-});
+const session = browserSession();
 
 interface Size {
   width: number;
@@ -28,10 +22,8 @@ interface Size {
 }
 
 async function open(hash: string, size: Size, colorScheme: "light" | "dark" = "light"): Promise<{ page: Page; problems: string[] }> {
-  browser ??= launchBrowser();
-  site ??= startSite();
-  const { url } = await site;
-  const context = await (await browser).newContext({
+  const url = await session.url();
+  const context = await session.context({
     viewport: { width: size.width, height: size.height },
     colorScheme,
     ...(size.touch ? { hasTouch: true, isMobile: true, deviceScaleFactor: 2 } : {}),

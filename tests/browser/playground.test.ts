@@ -3,25 +3,17 @@
 // it by keyboard. Screenshots of each lab in light and dark go to test-results/ (not committed).
 
 import { mkdirSync } from "node:fs";
-import type { Browser, BrowserContext, Page } from "playwright-core";
-import { afterAll, describe, expect, test } from "vitest";
+import type { Page } from "playwright-core";
+import { describe, expect, test } from "vitest";
 import { labs } from "../../src/labs/index.ts";
 import { encodeScenario } from "../../src/scenario/codec.ts";
 import type { Scenario } from "../../src/scenario/types.ts";
 import type {} from "../../src/ui/api.ts";
-import { launchBrowser, startSite, watchProblems, type Site } from "./harness.ts";
+import { browserSession, watchProblems } from "./harness.ts";
 
 const SHOTS = new URL("../../test-results/screenshots/", import.meta.url);
 
-let browser: Promise<Browser> | undefined;
-let site: Promise<Site> | undefined;
-const contexts: BrowserContext[] = [];
-
-afterAll(async () => {
-  for (const c of contexts) await c.close().catch(() => {});
-  await (await browser?.catch(() => undefined))?.close();
-  await (await site?.catch(() => undefined))?.close();
-});
+const session = browserSession();
 
 interface Opened {
   page: Page;
@@ -31,11 +23,8 @@ interface Opened {
 
 /** Open `hash` on the built site in a fresh context and wait for the run to start. */
 async function open(hash: string, opts: { colorScheme?: "light" | "dark"; reducedMotion?: "reduce" | "no-preference" } = {}): Promise<Opened> {
-  browser ??= launchBrowser();
-  site ??= startSite();
-  const { url } = await site;
-  const context = await (await browser).newContext({ viewport: { width: 1280, height: 860 }, ...opts });
-  contexts.push(context);
+  const url = await session.url();
+  const context = await session.context({ viewport: { width: 1280, height: 860 }, ...opts });
   const page = await context.newPage();
   const problems = watchProblems(page);
   page.on("dialog", (d) => {
@@ -202,6 +191,14 @@ describe("the playground", () => {
     expect(await api(page, () => window.splitbrain!.playing())).toBe(false);
     await page.locator("body").press("Space");
     expect(await api(page, () => window.splitbrain!.playing())).toBe(true);
+    // Space plays and pauses wherever focus is (a node, a button), except in a text field.
+    const playing = () => api(page, () => window.splitbrain!.playing());
+    await page.locator('svg [data-node-id="n1"]').focus();
+    await page.keyboard.press("Space");
+    expect(await playing()).toBe(false);
+    await page.getByRole("button", { name: "Step forward one event" }).focus();
+    await page.keyboard.press("Space");
+    expect(await playing()).toBe(true);
     await page.locator("body").press("Space");
     const t = await api(page, () => window.splitbrain!.time());
     await page.locator("body").press("ArrowRight");

@@ -4,25 +4,14 @@
 
 import * as v from "valibot";
 import { describe, expect, it } from "vitest";
-import type { Action, Scenario } from "../../scenario/types.ts";
-import { Simulation } from "../../sim/simulation.ts";
+import type { Action } from "../../scenario/types.ts";
 import { Result } from "../../sim/testing.ts";
 import type { TraceEvent } from "../../sim/trace.ts";
-import type { LessonStep } from "../types.ts";
 import { gossipLab } from "./index.ts";
 import { lesson } from "./lesson.ts";
+import { labKit } from "../testing.ts";
 
-const gallery = (name: string): Scenario => gossipLab.scenarios.find((s) => s.name === name)!;
-const stepFor = (name: string): LessonStep => lesson.find((s) => s.scenario === name)!;
-
-function play(s: Scenario, until = s.until): Result {
-  const sim = new Simulation(s, gossipLab.protocol, v.parse(gossipLab.params, s.params));
-  sim.runUntil(until);
-  return new Result(sim, s);
-}
-
-const withActions = (s: Scenario, ...actions: Action[]): Scenario => ({ ...s, timeline: [...s.timeline, ...actions] });
-const violations = (r: Result) => gossipLab.checks.flatMap((c) => c.run(r.events, r.scenario));
+const { gallery, stepFor, play, withActions, violations } = labKit(gossipLab);
 const totals = (r: Result) => r.views().map((n) => n.total);
 const ms = (t: number) => Math.round(t);
 /** "4.52 s": a time the way the lesson writes it. */

@@ -5,26 +5,16 @@
 import * as v from "valibot";
 import { describe, expect, it } from "vitest";
 import type { Action, Scenario } from "../../scenario/types.ts";
-import { Simulation } from "../../sim/simulation.ts";
 import { Result } from "../../sim/testing.ts";
 import type { TraceEvent } from "../../sim/trace.ts";
 import { labs } from "../index.ts";
 import type { LessonStep } from "../types.ts";
 import { raftLab } from "./index.ts";
 import { lesson } from "./lesson.ts";
+import { labKit } from "../testing.ts";
 import type { RaftMsg } from "./protocol.ts";
 
-const gallery = (name: string): Scenario => raftLab.scenarios.find((s) => s.name === name)!;
-const stepFor = (name: string): LessonStep => lesson.find((s) => s.scenario === name)!;
-
-function play(s: Scenario, until = s.until): Result {
-  const sim = new Simulation(s, raftLab.protocol, v.parse(raftLab.params, s.params));
-  sim.runUntil(until);
-  return new Result(sim, s);
-}
-
-/** The scenario with the learner's actions added (the engine orders the timeline by time). */
-const withActions = (s: Scenario, ...actions: Action[]): Scenario => ({ ...s, timeline: [...s.timeline, ...actions] });
+const { gallery, stepFor, play, withActions, violations } = labKit(raftLab);
 
 /** The scenario as the page replays it after the step's one-click fix: its `set`s at t = 0, first. */
 function withFix(s: Scenario, step: LessonStep): Scenario {
@@ -35,7 +25,6 @@ function withFix(s: Scenario, step: LessonStep): Scenario {
 /** A command typed into the panel's command box. */
 const learner = (t: number, node: string, seq: number, op: string): Action => ({ t, do: "command", node, cmd: { client: "learner", seq, op } });
 
-const violations = (r: Result) => raftLab.checks.flatMap((c) => c.run(r.events, r.scenario));
 const leaders = (r: Result) => r.of("role").filter((e) => e.role === "leader").map((e) => `${e.node}@${e.term}`);
 const ms = (t: number) => Math.round(t);
 const ops = (r: Result, node: string) => (r.view(node).log as { cmd: { op: string } }[]).map((e) => e.cmd.op);
