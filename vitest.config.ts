@@ -12,6 +12,8 @@ export default defineConfig({
           name: "unit",
           include: ["src/**/*.test.ts", "tests/**/*.test.ts"],
           exclude: ["tests/browser/**"],
+          // One fixed fast-check seed (FC_SEED overrides it), printed once per test file.
+          setupFiles: ["tests/fast-check-seed.ts"],
           testTimeout: 60_000,
         },
       },

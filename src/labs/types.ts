@@ -7,6 +7,21 @@ import type { Scenario } from "../scenario/types.ts";
 import type { Protocol } from "../sim/types.ts";
 import type { TraceEvent } from "../sim/trace.ts";
 
+/** A message kind and its colour (any CSS colour), per colour scheme. */
+export interface KindColour {
+  kind: string;
+  light: string;
+  dark: string;
+}
+
+/** A node tone's fill and stroke (any CSS colour), per colour scheme. */
+export interface ToneColour {
+  fill: string;
+  stroke: string;
+  darkFill: string;
+  darkStroke: string;
+}
+
 /** A broken property, pointing at the trace events (by seq) that make it. */
 export interface Violation {
   check: string;
@@ -45,8 +60,10 @@ export interface Lab {
   params: GenericSchema<unknown, Record<string, unknown>>;
   /** How many nodes the lab runs with, [min, max]; any number when absent. */
   nodeCount?: readonly [number, number];
-  /** Message kinds the view colours, in legend order. */
-  messageKinds: string[];
+  /** Every message kind its protocols send (Protocol.messageKind), with its colour, in legend order. */
+  messageKinds: KindColour[];
+  /** Colours of the node tones its view gives (`LabUi.tone`), if any. */
+  tones?: Record<string, ToneColour>;
   checks: Check[];
   /** Gallery scenarios; the first is the lab's default. Each has a unique `name`. */
   scenarios: Scenario[];

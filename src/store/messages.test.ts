@@ -2,7 +2,7 @@ import { describe, expect, it } from "vitest";
 import { simulate } from "../sim/testing.ts";
 import { Trace, type TraceEvent } from "../sim/trace.ts";
 import { step, type Protocol } from "../sim/types.ts";
-import type { FlyingMessage } from "../ui/network/types.ts";
+import type { FlyingMessage } from "./frame.ts";
 import { FlightIndex, fallMsOf, messagesAt, type FlightOptions } from "./messages.ts";
 
 const kindOf = (msg: unknown) => String((msg as { type?: unknown } | undefined)?.type ?? "?");

@@ -20,7 +20,7 @@
 // when a `set network.latency` or a FIFO link pushes an arrival past the configured maximum.
 
 import type { TraceEvent } from "../sim/trace.ts";
-import type { FlyingMessage } from "../ui/network/types.ts";
+import type { FlyingMessage } from "./frame.ts";
 
 export interface FlightOptions {
   /**

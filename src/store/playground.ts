@@ -12,7 +12,7 @@ import { encodeScenario } from "../scenario/codec.ts";
 import type { Action, NetworkSpec, Scenario } from "../scenario/types.ts";
 import type { TraceEvent } from "../sim/trace.ts";
 import type { NodeView } from "../sim/types.ts";
-import type { FlyingMessage, NetNode } from "../ui/network/types.ts";
+import type { FlyingMessage, NetNode } from "./frame.ts";
 import { messagesAt } from "./messages.ts";
 import { Player, type ActionAt } from "./player.ts";
 import { openHash, type Opened } from "./route.ts";

@@ -15,7 +15,7 @@ export const gossipLab: Lab = {
     /** ms between gossip rounds */
     interval: v.optional(v.pipe(v.number(), v.minValue(1), v.maxValue(10_000)), 200),
   }),
-  messageKinds: ["gossip"],
+  messageKinds: [{ kind: "gossip", light: "#0072b2", dark: "#3d9be0" }],
   checks,
   scenarios,
   lesson,

@@ -493,4 +493,4 @@ export const raft: Protocol<RaftState, RaftMsg, unknown> = {
   },
 };
 
-export const MESSAGE_KINDS = ["RequestVote", "vote granted", "vote refused", "heartbeat", "AppendEntries", "append ok", "append rejected", "ClientRequest"];
+export const MESSAGE_KINDS = ["RequestVote", "vote granted", "vote refused", "heartbeat", "AppendEntries", "append ok", "append rejected", "ClientRequest"] as const;

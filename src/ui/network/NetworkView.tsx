@@ -6,7 +6,7 @@ import { useEffect, useLayoutEffect, useRef, useState } from "react";
 import { NetworkDrawing, type NetworkCallbacks } from "./draw.ts";
 import { VIEW_SIZE } from "./geometry.ts";
 import { KIND_COLOURS } from "./scene.ts";
-import type { FlyingMessage, NetNode } from "./types.ts";
+import type { FlyingMessage, KindColour, NetNode } from "../../store/frame.ts";
 import "./network.css";
 
 export interface NetworkViewProps extends NetworkCallbacks {
@@ -17,7 +17,7 @@ export interface NetworkViewProps extends NetworkCallbacks {
   time: number;
   messages: FlyingMessage[];
   /** Message kinds in legend order; the order picks the colours. */
-  kinds: string[];
+  kinds: readonly KindColour[];
   /** Messages sit still mid-link instead of gliding, and dropped ones fade in place instead of falling. */
   reducedMotion: boolean;
   /** A node id or a message key. */
@@ -95,9 +95,9 @@ export function NetworkView(props: NetworkViewProps) {
         <figcaption>
           <ul className="netview-legend" aria-label="Message kinds">
             {kinds.map((k, i) => (
-              <li key={k}>
+              <li key={k.kind}>
                 <span className="swatch" data-colour={i % KIND_COLOURS} aria-hidden="true" />
-                {k}
+                {k.kind}
               </li>
             ))}
             <li className="dropped">

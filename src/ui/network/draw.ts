@@ -10,7 +10,7 @@ import { drag, type D3DragEvent, type DragBehavior } from "d3-drag";
 import { select, type BaseType, type Selection } from "d3-selection";
 import { clamp01, fromView, NODE_RADIUS } from "./geometry.ts";
 import { buildScene, type SceneHull, type SceneInput, type SceneLink, type SceneMessage, type SceneNode } from "./scene.ts";
-import type { NetNode } from "./types.ts";
+import type { NetNode } from "../../store/frame.ts";
 
 export interface NetworkCallbacks {
   onSelectNode(id: string): void;

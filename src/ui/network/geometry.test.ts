@@ -13,7 +13,7 @@ import {
   VIEW_SIZE,
   type Point,
 } from "./geometry.ts";
-import type { FlyingMessage } from "./types.ts";
+import type { FlyingMessage } from "../../store/frame.ts";
 
 const flying = (over: Partial<FlyingMessage> = {}): FlyingMessage => ({
   key: "1",

@@ -4,7 +4,7 @@
 
 import { polygonHull } from "d3-polygon";
 import { fallMsOf } from "../../store/messages.ts";
-import type { FlyingMessage } from "./types.ts";
+import type { FlyingMessage } from "../../store/frame.ts";
 
 export interface Point {
   x: number;

@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { toView, toViewLength } from "./geometry.ts";
 import { ariaLabelOf, buildScene, messageTitle, type SceneInput } from "./scene.ts";
-import type { FlyingMessage, NetNode } from "./types.ts";
+import type { FlyingMessage, NetNode } from "../../store/frame.ts";
 
 const node = (id: string, x: number, y: number, group = 0, over: Partial<NetNode> = {}): NetNode => ({
   id,
@@ -31,7 +31,10 @@ const base = (over: Partial<SceneInput> = {}): SceneInput => ({
   reach: 0.35,
   time: 50,
   messages: [],
-  kinds: ["vote", "append"],
+  kinds: [
+    { kind: "vote", light: "#0072b2", dark: "#3d9be0" },
+    { kind: "append", light: "#e69f00", dark: "#e69f00" },
+  ],
   reducedMotion: false,
   selected: null,
   ...over,

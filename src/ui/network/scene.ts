@@ -5,7 +5,7 @@
 import { componentsOf } from "../../sim/topology.ts";
 import { HULL_PAD, hullPointsOf, messageSpot, NODE_RADIUS, toView, toViewLength, hullPath, type Point } from "./geometry.ts";
 import { placeLabels, type LabelPlace } from "./labels.ts";
-import type { FlyingMessage, NetNode } from "./types.ts";
+import type { FlyingMessage, KindColour, NetNode } from "../../store/frame.ts";
 
 /** How many message colours the palette has (network.css: --sb-kind-0 … --sb-kind-7). */
 export const KIND_COLOURS = 8;
@@ -15,7 +15,8 @@ export interface SceneInput {
   reach: number;
   time: number;
   messages: readonly FlyingMessage[];
-  kinds: readonly string[];
+  /** The lab's message kinds, in legend order. */
+  kinds: readonly KindColour[];
   reducedMotion: boolean;
   selected: string | null;
   /** How much text is counter-scaled on screen (NetworkView's --sb-net-k); labels are placed for it. */
@@ -143,7 +144,7 @@ export function buildScene(p: SceneInput): Scene {
     const to = at.get(m.to) ?? from;
     const spot = messageSpot(m, p.time, from, to, { reducedMotion: p.reducedMotion, inset: NODE_RADIUS });
     if (spot === null) continue;
-    const k = p.kinds.indexOf(m.kind);
+    const k = p.kinds.findIndex((x) => x.kind === m.kind);
     messages.push({
       message: m,
       ...spot,

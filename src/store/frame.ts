@@ -1,5 +1,6 @@
-// What the network view draws, computed by the store from the engine and the trace.
-// The view never reaches into the engine or a protocol: it gets plain data and callbacks.
+// The frame: what the views draw at the current time, computed by the store from the engine
+// and the trace. Plain data, so the store imports nothing from the views and the views never
+// reach into the engine or a protocol.
 
 export interface NetNode {
   id: string;
@@ -11,9 +12,18 @@ export interface NetNode {
   group: number;
   /** The lab's one-line status for the node, e.g. "leader · term 3" or "total 12". */
   label: string;
-  /** A colour key the lab chooses for the node's state (e.g. "leader", "follower"). */
+  /** A colour key the lab chooses for the node's state (e.g. "leader", "follower"); the lab declares its colours. */
   tone?: string;
+  /** The node's role in a lab with several (e.g. "client", "server"). */
+  role?: string;
+  /** How the view tells roles apart: the lab's first role is a circle, the next a square, then a diamond, a hexagon. */
+  shape?: NodeShape;
 }
+
+export type { KindColour, ToneColour } from "../labs/types.ts";
+
+export type NodeShape = "circle" | "square" | "diamond" | "hexagon";
+
 
 /** One copy of one message, as the view draws it at the current time. */
 export interface FlyingMessage {
