@@ -4,8 +4,7 @@
 
 import type { GenericSchema } from "valibot";
 import type { Scenario } from "../scenario/types.ts";
-import type { Protocol } from "../sim/types.ts";
-import type { TraceEvent } from "../sim/trace.ts";
+import type { Protocols } from "../sim/types.ts";
 
 /** A message kind and its colour (any CSS colour), per colour scheme. */
 export interface KindColour {
@@ -22,20 +21,8 @@ export interface ToneColour {
   darkStroke: string;
 }
 
-/** A broken property, pointing at the trace events (by seq) that make it. */
-export interface Violation {
-  check: string;
-  message: string;
-  t: number;
-  events: number[];
-}
-
-/** A pure function over a finished trace. */
-export interface Check {
-  id: string;
-  title: string;
-  run(trace: readonly TraceEvent[], scenario: Scenario): Violation[];
-}
+export type { Check, CheckContext, IncrementalCheck, Reducer, Violation } from "./checking.ts";
+import type { Check, Reducer } from "./checking.ts";
 
 /** One step of a lab's guided lesson: a situation (a gallery scenario) and something to try. */
 export interface LessonStep {
@@ -48,6 +35,9 @@ export interface LessonStep {
   fix?: { label: string; set: { path: string; value: unknown }[] };
 }
 
+/** What a lab's folder writes: everything but what `defineLab` derives. */
+export type LabDefinition = Omit<Lab, "roles">;
+
 export interface Lab {
   id: string;
   title: string;
@@ -55,7 +45,10 @@ export interface Lab {
   summary: string;
   /** One sentence: the systems and libraries that run this in production. */
   inProduction: string;
-  protocol: Protocol<any, any, any>;
+  /** One protocol for every node, or one per role (`{ roles: { client, server } }`, in the order the view shows them). */
+  protocol: Protocols;
+  /** The roles of `protocol`, in order (none for a lab with one protocol); defineLab fills it. */
+  readonly roles: readonly string[];
   /** The lab's params: validated on every load; defaults fill what a scenario leaves out. */
   params: GenericSchema<unknown, Record<string, unknown>>;
   /** How many nodes the lab runs with, [min, max]; any number when absent. */
@@ -64,7 +57,10 @@ export interface Lab {
   messageKinds: KindColour[];
   /** Colours of the node tones its view gives (`LabUi.tone`), if any. */
   tones?: Record<string, ToneColour>;
+  /** Run live in the page and at the end in the CLI (checking.ts). */
   checks: Check[];
+  /** Fold the run into what the lab's stage draws, live and across seeks (checking.ts). */
+  reducers?: Reducer[];
   /** Gallery scenarios; the first is the lab's default. Each has a unique `name`. */
   scenarios: Scenario[];
   lesson: LessonStep[];

@@ -4,8 +4,8 @@
 
 import { NodeRunner, newSlot, timerDelay, type NodeSlot, type Outcome } from "../sim/node.ts";
 import { EventQueue } from "../sim/queue.ts";
-import { peerTable } from "../sim/simulation.ts";
-import type { NodeView, Protocol } from "../sim/types.ts";
+import { peerTable, roleTable } from "../sim/simulation.ts";
+import type { NodeView, Protocols } from "../sim/types.ts";
 import type { BatchItem, LocalRecord, NodeWorkerApi, WindowResult, WorkerSetup } from "./types.ts";
 
 interface WindowEvent extends BatchItem {
@@ -13,7 +13,7 @@ interface WindowEvent extends BatchItem {
   item: number;
 }
 
-export function nodeWorkerApi(resolve: (labId: string) => Protocol | undefined): NodeWorkerApi {
+export function nodeWorkerApi(resolve: (labId: string) => Protocols | undefined): NodeWorkerApi {
   let runner: NodeRunner | undefined;
   const slots = new Map<number, NodeSlot>();
 
@@ -31,7 +31,7 @@ export function nodeWorkerApi(resolve: (labId: string) => Protocol | undefined):
     setup(s: WorkerSetup) {
       const protocol = resolve(s.labId);
       if (protocol === undefined) throw new Error(`unknown lab "${s.labId}"`);
-      runner = new NodeRunner(protocol, peerTable(s.ids), s.params);
+      runner = new NodeRunner(protocol, peerTable(s.ids), s.params, roleTable(s.nodesAll, protocol));
       slots.clear();
       for (const n of s.nodes) slots.set(n.index, newSlot(s.seed, n));
     },

@@ -7,8 +7,9 @@ import type { WorkerHandle } from "./worker-host.ts";
 
 const ENTRY = new URL("../labs/worker-entry.nodejs.mjs", import.meta.url);
 
-export function spawnNodeWorker(): WorkerHandle {
-  const w = new Worker(ENTRY);
+/** `entry`: another worker script (tests serve their fixture labs from their own). */
+export function spawnNodeWorker(entry: URL = ENTRY): WorkerHandle {
+  const w = new Worker(entry);
   return {
     endpoint: nodeEndpoint(w),
     terminate: () => void w.terminate(),

@@ -5,7 +5,7 @@ import type { Engine, EngineState } from "../sim/engine.ts";
 import type { NodeInput, NodeSlot, NodeSetup, Outcome } from "../sim/node.ts";
 import type { Action, Scenario } from "../scenario/types.ts";
 import type { Trace } from "../sim/trace.ts";
-import type { NodeView, Protocol } from "../sim/types.ts";
+import type { NodeView, Protocols } from "../sim/types.ts";
 
 export type HostKind = "inprocess" | "worker";
 
@@ -13,7 +13,7 @@ export type HostKind = "inprocess" | "worker";
 export interface RunConfig {
   scenario: Scenario;
   labId: string;
-  protocol: Protocol;
+  protocol: Protocols;
   /** The lab's params with defaults filled in. */
   params: Record<string, unknown>;
   /** Record into this trace instead of a new one (the page's player shares one between runs). */
@@ -69,6 +69,8 @@ export interface WorkerSetup {
   seed: number;
   /** Every node id of the scenario, in order (for peers). */
   ids: string[];
+  /** Every node of the scenario with its role (for ctx.roles). */
+  nodesAll: { id: string; role?: string | undefined }[];
   /** The nodes this worker holds, by scenario index. */
   nodes: (NodeSetup & { index: number })[];
   params: Record<string, unknown>;

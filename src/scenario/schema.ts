@@ -36,6 +36,8 @@ export interface LabParamsSchema {
   params: v.GenericSchema<unknown, Record<string, unknown>>;
   /** How many nodes the lab runs with, [min, max] (Raft: 3 to 9). */
   nodeCount?: readonly [number, number];
+  /** The roles its nodes can take (none: every node runs the same protocol). */
+  roles?: readonly string[];
 }
 
 export type LoadResult = { ok: true; scenario: Scenario; params: Record<string, unknown> } | { ok: false; error: string };
@@ -159,7 +161,9 @@ const clockSchema = v.object(
   "must be an object with optional offset, drift and step",
 );
 
-const nodeSchema = v.object({ id: nodeId, x: unit, y: unit, clock: v.optional(clockSchema) }, "must be an object with id, x and y");
+const roleName = leaf<string>((x) => typeof x === "string" && /^[a-z][a-z0-9-]{0,39}$/.test(x), "must be a role name of 1 to 40 characters from a-z, 0-9 and -");
+
+const nodeSchema = v.object({ id: nodeId, x: unit, y: unit, clock: v.optional(clockSchema), role: v.optional(roleName) }, "must be an object with id, x and y");
 
 const linkSchema = v.object({ a: nodeRef, b: nodeRef, latency }, "must be an object with a, b and latency");
 
@@ -434,6 +438,13 @@ function parseUnsafe(input: unknown, labs: readonly LabParamsSchema[]): LoadResu
     if (n < min || n > max) {
       return { ok: false, error: `The ${lab.id} lab runs with ${min} to ${max} nodes; this scenario has ${n}.` };
     }
+  }
+
+  const roles = lab.roles ?? [];
+  for (const [i, n] of scenario.nodes.entries()) {
+    if (n.role === undefined || roles.includes(n.role)) continue;
+    const known = roles.length === 0 ? `the ${lab.id} lab's nodes have no roles` : `the ${lab.id} lab's roles are ${roles.join(", ")}`;
+    return { ok: false, error: `The scenario is not valid: nodes[${i}].role is "${n.role}", but ${known}.` };
   }
 
   const params = v.safeParse(lab.params, scenario.params, { abortEarly: true });

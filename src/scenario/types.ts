@@ -19,6 +19,8 @@ export interface NodeSpec {
   x: number;
   y: number;
   clock?: ClockSkew;
+  /** The node's role, in a lab whose nodes run different protocols (e.g. "client", "server"). */
+  role?: string;
 }
 
 /** A pair's own latency, overriding network.latency for messages between a and b (both ways). */

@@ -7,7 +7,7 @@
 import type { ClockSkew } from "../scenario/types.ts";
 import { localTime } from "./clock.ts";
 import { rngOf, streamState, type RngState } from "./prng.ts";
-import type { Ctx, Effect, NodeView, Protocol, Rng } from "./types.ts";
+import { protocolFor, type Ctx, type Effect, type NodeView, type Protocol, type Protocols, type Rng } from "./types.ts";
 
 export type NodeStatus = "up" | "down" | "failed";
 
@@ -40,16 +40,19 @@ export interface NodeSlot {
   timers: Record<string, number>;
   nextToken: number;
   clock: ClockSkew | undefined;
+  /** The node's role, in a lab with several: it picks the protocol. */
+  role?: string;
   error?: string;
 }
 
 export interface NodeSetup {
   id: string;
   clock?: ClockSkew | undefined;
+  role?: string | undefined;
 }
 
 export function newSlot(seed: number, node: NodeSetup): NodeSlot {
-  return {
+  const slot: NodeSlot = {
     id: node.id,
     status: "up",
     state: undefined,
@@ -59,6 +62,8 @@ export function newSlot(seed: number, node: NodeSetup): NodeSlot {
     nextToken: 1,
     clock: node.clock,
   };
+  if (node.role !== undefined) slot.role = node.role;
+  return slot;
 }
 
 /** The delay a `setTimer` effect asks for, made safe: both hosts schedule with this. */
@@ -67,6 +72,7 @@ export function timerDelay(after: unknown): number {
 }
 
 const NO_TOKENS: number[] = [];
+const NO_ROLES: Readonly<Record<string, string>> = Object.freeze({});
 const NO_EFFECTS: Outcome = { effects: [], tokens: [], skipped: true };
 
 /** Runs protocol handlers for a set of nodes. Holds no state of its own beyond the slots. */
@@ -74,6 +80,7 @@ const NO_EFFECTS: Outcome = { effects: [], tokens: [], skipped: true };
 interface LiveCtx {
   self: string;
   peers: readonly string[];
+  roles: Readonly<Record<string, string>>;
   now: number;
   rng: Rng;
   params: Readonly<Record<string, unknown>>;
@@ -83,10 +90,16 @@ export class NodeRunner {
   private readonly ctxs = new Map<NodeSlot, LiveCtx>();
 
   constructor(
-    private readonly protocol: Protocol,
+    private readonly protocols: Protocols,
     private readonly peersOf: (id: string) => readonly string[],
     private params: Readonly<Record<string, unknown>>,
+    /** Each node's role (labs with roles only). */
+    private readonly roles: Readonly<Record<string, string>> = NO_ROLES,
   ) {}
+
+  private protocolOf(slot: NodeSlot): Protocol {
+    return protocolFor(this.protocols, slot.role);
+  }
 
   setParams(params: Readonly<Record<string, unknown>>): void {
     this.params = params;
@@ -100,7 +113,7 @@ export class NodeRunner {
       delete slot.timers[input.name];
     }
     const ctx = this.ctxOf(slot, t);
-    const p = this.protocol;
+    const p = this.protocolOf(slot);
     let result;
     try {
       switch (input.kind) {
@@ -142,7 +155,7 @@ export class NodeRunner {
 
   /** The node stops; only what the protocol declares persistent survives. */
   crash(slot: NodeSlot): void {
-    if (slot.status === "up") slot.persisted = this.protocol.persist?.(slot.state);
+    if (slot.status === "up") slot.persisted = this.protocolOf(slot).persist?.(slot.state);
     slot.status = "down";
     slot.state = undefined;
     slot.timers = {};
@@ -158,7 +171,7 @@ export class NodeRunner {
   view(slot: NodeSlot): NodeView {
     if (slot.status !== "up") return { status: slot.status, ...(slot.error ? { error: slot.error } : {}) };
     try {
-      return this.protocol.view(slot.state);
+      return this.protocolOf(slot).view(slot.state);
     } catch (err) {
       return { status: "failed", error: errorText(err) };
     }
@@ -167,7 +180,7 @@ export class NodeRunner {
   private ctxOf(slot: NodeSlot, t: number): Ctx {
     let ctx = this.ctxs.get(slot);
     if (ctx === undefined) {
-      ctx = { self: slot.id, peers: this.peersOf(slot.id), now: 0, rng: rngOf(slot.rng), params: this.params };
+      ctx = { self: slot.id, peers: this.peersOf(slot.id), roles: this.roles, now: 0, rng: rngOf(slot.rng), params: this.params };
       this.ctxs.set(slot, ctx);
     }
     ctx.now = slot.clock === undefined ? t : localTime(t, slot.clock);

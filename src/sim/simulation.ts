@@ -5,7 +5,7 @@ import type { Scenario } from "../scenario/types.ts";
 import { Engine, type EngineState, type FollowUp, type NodeEvent } from "./engine.ts";
 import { NodeRunner, newSlot, type NodeSlot, type Outcome } from "./node.ts";
 import type { Trace } from "./trace.ts";
-import type { NodeView, Protocol } from "./types.ts";
+import { rolesOf, type NodeView, type Protocols } from "./types.ts";
 
 export interface SimSnapshot {
   engine: EngineState;
@@ -18,15 +18,23 @@ export function peerTable(ids: readonly string[]): (id: string) => readonly stri
   return (id) => table.get(id) ?? [];
 }
 
+/** Each node's role, by id, for a lab with roles (a node without one takes the first). */
+export function roleTable(nodes: readonly { id: string; role?: string | undefined }[], protocol: Protocols): Record<string, string> {
+  const roles = rolesOf(protocol);
+  const out: Record<string, string> = {};
+  if (roles.length > 0) for (const n of nodes) out[n.id] = n.role ?? roles[0]!;
+  return out;
+}
+
 export class Simulation {
   readonly engine: Engine;
   private readonly runner: NodeRunner;
   private slots: NodeSlot[];
   private readonly outcomeOf = (e: NodeEvent): Outcome => this.runner.handle(this.slots[e.node]!, e.input, e.t);
 
-  constructor(scenario: Scenario, protocol: Protocol, params: Record<string, unknown>, trace?: Trace) {
+  constructor(scenario: Scenario, protocol: Protocols, params: Record<string, unknown>, trace?: Trace) {
     this.engine = new Engine(scenario, params, trace);
-    this.runner = new NodeRunner(protocol, peerTable(this.engine.ids), this.engine.params);
+    this.runner = new NodeRunner(protocol, peerTable(this.engine.ids), this.engine.params, roleTable(scenario.nodes, protocol));
     this.slots = scenario.nodes.map((n) => newSlot(scenario.seed, n));
   }
 

@@ -23,6 +23,8 @@ export interface Ctx {
   readonly self: NodeId;
   /** Every other node of the scenario, in scenario order. */
   readonly peers: readonly NodeId[];
+  /** Each node's role, in a lab with roles (a client finds its server here); empty otherwise. */
+  readonly roles: Readonly<Record<NodeId, string>>;
   /** This node's local clock reading in ms: virtual time plus the node's skew (clock.ts). */
   readonly now: number;
   /** This node's own random stream. */
@@ -69,6 +71,37 @@ export interface Protocol<S = unknown, M = unknown, C = unknown> {
   view(state: S): NodeView;
   /** A short word for a message's kind, used to colour it in flight. */
   messageKind?(msg: M): string;
+}
+
+/**
+ * What a lab's nodes run: one protocol for every node, or one per role (a scenario's node
+ * names its `role`; a node without one runs the first role's protocol).
+ */
+export type Protocols = Protocol<any, any, any> | { readonly roles: Readonly<Record<string, Protocol<any, any, any>>> };
+
+/** The protocol a node of this role runs. */
+export function protocolFor(p: Protocols, role: string | undefined): Protocol<any, any, any> {
+  if (!("roles" in p)) return p;
+  const byRole = p.roles;
+  if (role !== undefined && Object.hasOwn(byRole, role)) return byRole[role]!;
+  const first = Object.keys(byRole)[0];
+  if (first === undefined) throw new Error("a lab with roles needs at least one");
+  return byRole[first]!;
+}
+
+/** The roles a lab's nodes can have, in the order the lab declares them (none: one protocol). */
+export function rolesOf(p: Protocols): string[] {
+  return "roles" in p ? Object.keys(p.roles) : [];
+}
+
+/** A message's kind, asked of every protocol the lab runs (the first that knows it says). */
+export function messageKindOf(p: Protocols, msg: unknown): string | undefined {
+  if (!("roles" in p)) return p.messageKind?.(msg);
+  for (const role of Object.keys(p.roles)) {
+    const k = p.roles[role]!.messageKind?.(msg);
+    if (k !== undefined) return k;
+  }
+  return undefined;
 }
 
 export function step<S>(state: S, effects: Effect[] = []): Step<S> {

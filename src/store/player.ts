@@ -16,6 +16,7 @@
 // Memory stays bounded on long runs: snapshots thin out with age and the trace keeps a window
 // of recent events; anything older is re-derived by replay when the learner seeks to it.
 
+import { Watch, type WatchState } from "../labs/checking.ts";
 import type { Lab } from "../labs/types.ts";
 import type { Run, RunConfig, RunSnapshot } from "../runtime/types.ts";
 import type { Action, ActionAt, Scenario } from "../scenario/types.ts";
@@ -37,6 +38,8 @@ interface Snapshot {
   t: number;
   run: RunSnapshot;
   mark: TraceMark;
+  /** What the lab's checks and reducers knew at the mark. */
+  watch: WatchState;
 }
 
 export type { ActionAt } from "../scenario/types.ts";
@@ -55,6 +58,8 @@ export class Player {
   private queue: Promise<unknown> = Promise.resolve();
   /** The furthest virtual time the run has been to. */
   private reached = 0;
+  /** The lab's checks and reducers, following the trace as it grows (live checking). */
+  private readonly watch: Watch;
 
   private constructor(
     readonly lab: Lab,
@@ -65,13 +70,14 @@ export class Player {
   ) {
     this.scenarioNow = scenario;
     this.seeker = new Simulation(scenario, lab.protocol, params, trace);
+    this.watch = new Watch(lab.checks, lab.reducers ?? [], { scenario, params });
   }
 
   static async start(lab: Lab, scenario: Scenario, params: Record<string, unknown>, deps: PlayerDeps): Promise<Player> {
     const trace = new Trace();
     const live = await deps.startLive({ scenario, labId: lab.id, protocol: lab.protocol, params, trace });
     const p = new Player(lab, scenario, params, live, trace);
-    p.snaps.push({ t: -1, run: await live.snapshot(), mark: trace.mark() });
+    p.snaps.push({ t: -1, run: await live.snapshot(), ...p.markNow() });
     // Boot every node (the inits at t = 0), so that time 0 means "everything at 0 has
     // happened" as it does at every other time, and the first views are of running nodes.
     await live.advance(0);
@@ -114,6 +120,12 @@ export class Player {
 
   views(): Promise<NodeView[]> {
     return this.serial(() => this.live.views());
+  }
+
+  /** The lab's checks and reducers, caught up with every event so far. */
+  checked(): Watch {
+    this.watch.feed(this.trace.events, this.trace.first);
+    return this.watch;
   }
 
   /** Play forward to t on the live run (ignored if t is not ahead); past the script's end too. */
@@ -202,7 +214,7 @@ export class Player {
     this.scenarioNow = { ...this.scenarioNow, timeline };
     this.snaps = this.snaps.filter((s) => s.t < from);
     const snap = this.snaps[this.snaps.length - 1]!;
-    this.trace.rewind(snap.mark);
+    this.back(snap);
     this.seeker.restore(snap.run);
     this.seeker.engine.setTimeline(timeline);
     // The live run goes back to the snapshot first: only there do both timelines agree on
@@ -223,7 +235,7 @@ export class Player {
     let boundary = (Math.floor(Math.max(0, this.time) / SNAPSHOT_EVERY_MS) + 1) * SNAPSHOT_EVERY_MS;
     while (boundary <= t) {
       await this.live.advance(boundary);
-      this.keep({ t: boundary, run: await this.live.snapshot(), mark: this.trace.mark() });
+      this.keep({ t: boundary, run: await this.live.snapshot(), ...this.markNow() });
       boundary += SNAPSHOT_EVERY_MS;
     }
     if (t > this.time) await this.live.advance(t);
@@ -236,10 +248,10 @@ export class Player {
     if (t > this.time) {
       // Forward: replay from where the live run stands. (Snapshots ahead of it hold node
       // states, but the trace events between them were cut when the learner went back.)
-      from = { t: this.time, run: await this.live.snapshot(), mark: this.trace.mark() };
+      from = { t: this.time, run: await this.live.snapshot(), ...this.markNow() };
     } else {
       from = this.snaps.filter((s) => s.t <= t).pop()!;
-      this.trace.rewind(from.mark);
+      this.back(from);
     }
     this.seeker.restore(from.run);
     this.replayTo(t);
@@ -259,9 +271,20 @@ export class Player {
       b = (Math.floor(Math.max(0, b) / every) + 1) * every;
       if (b > t) break;
       this.seeker.runUntil(b);
-      this.keep({ t: b, run: this.seeker.snapshot(), mark: this.trace.mark() });
+      this.keep({ t: b, run: this.seeker.snapshot(), ...this.markNow() });
     }
     this.seeker.runUntil(t);
+  }
+
+  /** Where the trace stands, with the checks caught up to it (they must see events before they are forgotten). */
+  private markNow(): { mark: TraceMark; watch: WatchState } {
+    return { mark: this.trace.mark(), watch: this.checked().snapshot() };
+  }
+
+  /** Back to a snapshot's trace and what the checks knew there. */
+  private back(s: Snapshot): void {
+    this.trace.rewind(s.mark);
+    this.watch.restore(s.watch);
   }
 
   /** Add a snapshot and thin the old ones: dense near the newest, sparse far back. */

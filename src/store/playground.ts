@@ -5,14 +5,14 @@
 
 import { create } from "zustand";
 import { labs } from "../labs/index.ts";
-import type { Lab } from "../labs/types.ts";
+import type { Lab, Violation } from "../labs/types.ts";
 import { labViews } from "../labs/views.ts";
 import type { Run, RunConfig } from "../runtime/types.ts";
 import { encodeScenario } from "../scenario/codec.ts";
 import type { Action, NetworkSpec, Scenario } from "../scenario/types.ts";
 import type { TraceEvent } from "../sim/trace.ts";
-import type { NodeView } from "../sim/types.ts";
-import type { FlyingMessage, NetNode } from "./frame.ts";
+import { messageKindOf, rolesOf, type NodeView } from "../sim/types.ts";
+import type { FlyingMessage, NetNode, NodeShape } from "./frame.ts";
 import { messagesAt } from "./messages.ts";
 import { Player, type ActionAt } from "./player.ts";
 import { openHash, type Opened } from "./route.ts";
@@ -20,6 +20,8 @@ import { openHash, type Opened } from "./route.ts";
 /** Playback speeds, in virtual ms per real ms: from slow motion to fast-forward. */
 export const SPEEDS = [0.02, 0.05, 0.1, 0.25, 1, 4, 20, 100] as const;
 export const DEFAULT_SPEED = 0.1;
+/** How roles are told apart in the network view, in the order a lab declares its roles. */
+const SHAPES: readonly NodeShape[] = ["circle", "square", "diamond", "hexagon"];
 /** Narration lines kept for the log. */
 const NOTES_KEPT = 300;
 
@@ -84,6 +86,10 @@ interface FrameSlice {
   params: Record<string, unknown>;
   /** The network as it stands at the current time (after any `set`), null before a run. */
   network: NetworkSpec | null;
+  /** What the lab's checks found so far, live (checking.ts). */
+  violations: readonly Violation[];
+  /** The lab's reducers' states by id: what its stage draws. */
+  series: Readonly<Record<string, unknown>>;
 }
 
 interface SelectionSlice {
@@ -116,6 +122,8 @@ const initial: PlaygroundState = {
   workers: 0,
   params: {},
   network: null,
+  violations: [],
+  series: {},
   selected: null,
   undo: null,
 };
@@ -203,10 +211,16 @@ export async function refresh(): Promise<void> {
   if (gen !== generation) return;
   const e = p.engine;
   const ui = labViews[p.lab.id];
-  const kindOf = (msg: unknown) => p.lab.protocol.messageKind?.(msg) ?? "message";
+  const kindOf = (msg: unknown) => messageKindOf(p.lab.protocol, msg) ?? "message";
+  const roles = rolesOf(p.lab.protocol);
   const events = p.trace.events;
   const time = p.time;
+  const watch = p.checked();
+  const found = watch.violations;
   set({
+    // A new list only when something new was found: the panel re-renders on change alone.
+    violations: sameList(found, get().violations) ? get().violations : [...found],
+    series: watch.allSeries(),
     time,
     horizon: p.horizon,
     hash: p.trace.hash(),
@@ -228,11 +242,21 @@ export async function refresh(): Promise<void> {
       };
       const tone = e.status[i] === "up" ? ui?.tone?.(view) : undefined;
       if (tone !== undefined) n.tone = tone;
+      if (roles.length > 0) {
+        const role = e.scenario.nodes[i]?.role ?? roles[0]!;
+        n.role = role;
+        n.shape = SHAPES[Math.max(0, roles.indexOf(role)) % SHAPES.length]!;
+      }
       return n;
     }),
     messages: messagesAt(events, time, kindOf),
     notes: notesOf(events),
   });
+}
+
+/** The same violations (a restored watch holds new objects, so a rewind counts as a change). */
+function sameList(a: readonly Violation[], b: readonly Violation[]): boolean {
+  return a.length === b.length && a[a.length - 1] === b[b.length - 1];
 }
 
 function notesOf(events: readonly TraceEvent[]): Note[] {

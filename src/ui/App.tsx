@@ -31,6 +31,7 @@ import { LabPicker, Lesson } from "./panels/LabNav.tsx";
 import { Narration } from "./panels/Narration.tsx";
 import { NodeMenu, type MenuAt } from "./panels/NodeMenu.tsx";
 import { Timeline } from "./panels/Timeline.tsx";
+import { Violations } from "./panels/Violations.tsx";
 
 configure((cfg) => startInWorkers(cfg, { spawn: spawnWebWorker }));
 
@@ -243,6 +244,7 @@ function LabScreen() {
             <ui.View nodes={rows} time={time} params={params} act={(a) => void act(a)} events={currentPlayer()?.trace.events ?? []} seek={(t) => void seek(t)} />
           </section>
         )}
+        <Violations />
         <p className="production">{lab.inProduction}</p>
       </aside>
       {menu !== null && <NodeMenu at={menu} onClose={() => setMenu(null)} />}

@@ -167,12 +167,13 @@ describe("the Raft lab", () => {
     const scenario = (await api(page, () => window.splitbrain!.scenario()))!;
     const found = checks.flatMap((c) => c.run(events, scenario));
     expect(found.length).toBeGreaterThan(0);
-    const alert = panel.getByRole("alert");
+    // The generic checks panel, beside the lab's own: live, the same checks the CLI runs.
+    const alert = page.locator(".violations[role=alert]");
     const items = alert.locator(":scope > ul > li");
     await expect.poll(() => items.count()).toBe(found.length);
     expect(await items.first().textContent()).toContain(found[0]!.message);
     // Each lists the events that make it, by what happened where.
-    expect(await items.first().locator(".raft-evidence li").count()).toBe(found[0]!.events.length);
+    expect(await items.first().locator(".evidence li").count()).toBe(found[0]!.events.length);
     await alert.getByRole("button", { name: /^show/ }).first().click();
     await expect.poll(() => api(page, () => window.splitbrain!.time())).toBe(found[0]!.t);
 

@@ -1,11 +1,11 @@
 import * as v from "valibot";
-import type { Lab } from "../types.ts";
+import { defineLab } from "../define.ts";
 import { checks } from "./checks.ts";
 import { lesson } from "./lesson.ts";
 import { gossip } from "./protocol.ts";
 import { scenarios } from "./scenarios.ts";
 
-export const gossipLab: Lab = {
+export const gossipLab = defineLab({
   id: "gossip",
   title: "Gossip",
   summary: "A counter spread by gossip: partitions, loss and crashes delay agreement but never corrupt it.",
@@ -19,4 +19,4 @@ export const gossipLab: Lab = {
   checks,
   scenarios,
   lesson,
-};
+});

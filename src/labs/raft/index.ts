@@ -1,5 +1,5 @@
 import * as v from "valibot";
-import type { Lab } from "../types.ts";
+import { defineLab } from "../define.ts";
 import { checks } from "./checks.ts";
 import { lesson } from "./lesson.ts";
 import { MESSAGE_KINDS, raft } from "./protocol.ts";
@@ -7,7 +7,7 @@ import { scenarios } from "./scenarios.ts";
 
 const ms = (min: number, max: number) => v.pipe(v.number(), v.minValue(min), v.maxValue(max));
 
-export const raftLab: Lab = {
+export const raftLab = defineLab({
   id: "raft",
   title: "Raft",
   summary: "Leader election and log replication: crash the leader, cut the network, switch off a safety rule and watch what breaks.",
@@ -54,4 +54,4 @@ export const raftLab: Lab = {
   checks,
   scenarios,
   lesson,
-};
+});

@@ -1,18 +1,15 @@
 // The Raft lab's own panel: who holds which role in which term and whose election timer runs
 // out first; every node's log, coloured by term, with what is committed and what the leader
-// knows of each follower; a box to send commands; the three safety rules as switches; and the
-// safety checks run over the trace so far.
+// knows of each follower; a box to send commands; the three safety rules as switches and the
+// timing. (The safety checks run live for every lab: the page's generic checks panel.)
 //
 // The layout is computed by plain functions over the node views (`raftNode`, `logRows`, ...);
 // the components only draw it. A lab never imports the store: everything arrives as props.
 
-import { useEffect, useId, useMemo, useRef, useState, type FormEvent } from "react";
+import { useEffect, useId, useRef, useState, type FormEvent } from "react";
 import type { TraceEvent } from "../../sim/trace.ts";
 import type { NodeView } from "../../sim/types.ts";
-import type { Scenario } from "../../scenario/types.ts";
 import type { LabViewProps } from "../views.ts";
-import type { Violation } from "../types.ts";
-import { checks } from "./checks.ts";
 import { commandText, type Entry, type Role, type Rules } from "./protocol.ts";
 import { Slider } from "../../ui/controls/Slider.tsx";
 import "./view.css";
@@ -131,7 +128,7 @@ export function formatMs(ms: number): string {
   return ms < 10_000 ? `${(ms / 1000).toFixed(3)} s` : `${(ms / 1000).toFixed(1)} s`;
 }
 
-export function RaftView({ nodes, time, params, act, events, seek }: LabViewProps) {
+export function RaftView({ nodes, time, params, act, events }: LabViewProps) {
   const rafts = nodes.map((n) => raftNode(n.id, n.view));
   const leader = currentLeader(rafts);
   return (
@@ -139,7 +136,6 @@ export function RaftView({ nodes, time, params, act, events, seek }: LabViewProp
       <NodeTable nodes={rafts} time={time} />
       <LogPanel nodes={rafts} leader={leader} />
       <CommandBox nodes={rafts} leader={leader} events={events} act={act} />
-      <Violations events={events} seek={seek} />
       <RuleSwitches rules={rulesOf(params)} act={act} />
       <Timing params={params} act={act} />
     </div>
@@ -440,106 +436,3 @@ function Timing({ params, act }: { params: Record<string, unknown>; act: LabView
   );
 }
 
-interface Found {
-  violations: Violation[];
-  /** Virtual time up to which the checks saw every event; null when they saw the whole trace. */
-  stoppedAt: number | null;
-}
-
-/**
- * Runs the lab's checks over the events in memory. They rebuild logs from the first event on,
- * so once the page has dropped the oldest events (long runs keep a window) they would misread
- * the logs and cry wolf: from then on the panel keeps what they found while the trace was whole.
- */
-function useViolations(events: readonly TraceEvent[]): Found {
-  // The events array is the player's own, mutated in place: its length and ends say when it changed.
-  const last = events[events.length - 1];
-  const key = `${events.length}:${events[0]?.seq ?? -1}:${last?.seq ?? -1}:${last?.t ?? -1}:${last?.kind ?? ""}`;
-  const whole = useRef<{ violations: Violation[]; t: number }>({ violations: [], t: 0 });
-  return useMemo(() => {
-    if ((events[0]?.seq ?? 0) === 0) {
-      const violations = checks.flatMap((c) => c.run(events, STAND_IN));
-      whole.current = { violations, t: events[events.length - 1]?.t ?? 0 };
-      return { violations, stoppedAt: null };
-    }
-    const now = events[events.length - 1]?.t ?? 0;
-    return { violations: whole.current.violations.filter((v) => v.t <= now), stoppedAt: Math.min(now, whole.current.t) };
-    // `key` stands for the mutable `events`.
-  }, [key]);
-}
-
-/** Raft's checks read only the trace; `Check.run` still wants a scenario. */
-const STAND_IN: Scenario = {
-  v: 1,
-  lab: "raft",
-  seed: 0,
-  until: 0,
-  nodes: [],
-  network: { latency: [0, 0], loss: 0, duplicate: 0, reorder: false },
-  params: {},
-  timeline: [],
-};
-
-/** The event with this seq, if the page still holds it (the trace keeps a recent window). */
-function eventAt(events: readonly TraceEvent[], seq: number): TraceEvent | undefined {
-  const first = events[0]?.seq ?? 0;
-  return events[seq - first];
-}
-
-/** One line a learner can read: when, who, what (role change, append, commit, apply). */
-export function describeEvent(e: TraceEvent): string {
-  const parts = [formatMs(e.t), String(e.node ?? ""), e.kind === "role" ? String(e.role) : e.kind];
-  if (typeof e.term === "number") parts.push(`term ${e.term}`);
-  if (typeof e.index === "number") parts.push(`index ${e.index}`);
-  return parts.filter((x) => x !== "").join(" · ");
-}
-
-function Violations({ events, seek }: { events: readonly TraceEvent[]; seek(t: number): void }) {
-  const { violations: found, stoppedAt } = useViolations(events);
-  const partial =
-    stoppedAt === null ? null : (
-      <p className="raft-hint">The page keeps only recent events of a long run: the checks stopped at {formatMs(stoppedAt)}.</p>
-    );
-  if (found.length === 0) {
-    return (
-      <div className="raft-ok">
-        <p>No safety property broken so far.</p>
-        {partial}
-      </div>
-    );
-  }
-  return (
-    <section className="raft-violations" role="alert" aria-label="Safety violations">
-      <h3>
-        {found.length} safety {found.length === 1 ? "violation" : "violations"}
-      </h3>
-      <ul>
-        {found.map((v, k) => (
-          <li key={`${v.check}-${v.t}-${k}`}>
-            <span className="msg">{v.message}</span>{" "}
-            <button type="button" onClick={() => seek(v.t)} aria-label={`show (at ${formatMs(v.t)})`} title={`Go to ${formatMs(v.t)}`}>
-              show
-            </button>
-            <ol className="raft-evidence" aria-label="The events that make it">
-              {v.events.map((seq) => {
-                const e = eventAt(events, seq);
-                return (
-                  <li key={seq}>
-                    {e === undefined ? (
-                      `event #${seq}`
-                    ) : (
-                      <button type="button" className="link" onClick={() => seek(e.t)}>
-                        {describeEvent(e)}
-                      </button>
-                    )}
-                  </li>
-                );
-              })}
-            </ol>
-          </li>
-        ))}
-      </ul>
-      {partial}
-    </section>
-  );
-}
