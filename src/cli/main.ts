@@ -13,18 +13,19 @@
 // Exit codes: 0 all checks pass, 1 a check found violations, 2 bad input (one line on
 // stderr, never a stack trace), 3 the run itself broke (a worker died or hung).
 
-import { readFileSync, writeFileSync } from "node:fs";
+import { closeSync, openSync, readFileSync } from "node:fs";
 import { parseArgs, type ParseArgsConfig } from "node:util";
 import { labById, labs, loadScenario, runConfig } from "../labs/index.ts";
-import type { Lab, Violation } from "../labs/types.ts";
+import type { Violation } from "../labs/types.ts";
 import { startInProcess } from "../runtime/inprocess-host.ts";
 import { spawnNodeWorker } from "../runtime/spawn-node.ts";
 import type { HostKind, Run } from "../runtime/types.ts";
 import { WorkerHostError, startInWorkers } from "../runtime/worker-host.ts";
 import { decodeLink, linkFor } from "../scenario/codec.ts";
 import { SITE_BASE } from "../scenario/site.ts";
+import { OffloadedSha256 } from "./sha256-offload.ts";
 import type { Scenario } from "../scenario/types.ts";
-import { traceLine } from "../sim/trace.ts";
+import { Trace } from "../sim/trace.ts";
 import type { NodeView } from "../sim/types.ts";
 
 export interface Io {
@@ -157,47 +158,108 @@ async function runCommand(argv: string[], io: Io): Promise<number> {
     until = Number(values.until);
     if (!Number.isFinite(until) || until < 0 || until > 86_400_000) throw new InputError(`--until must be a time in ms between 0 and 86400000`);
   }
+  const summary = await execute(scenario, params, { until, host, traceFile: values.trace });
+  io.out(values.json ? JSON.stringify(summary) : formatSummary(summary));
+  return summary.checks.some((c) => c.violations.length > 0) ? 1 : 0;
+}
+
+export interface ExecuteOptions {
+  /** Run to this virtual time (default: the scenario's `until`). */
+  until?: number;
+  host?: HostKind;
+  /** Write the trace's JSON lines to this file as the run goes. */
+  traceFile?: string | undefined;
+}
+
+/** Events a slice of the run should hold about: small enough to die young, large enough to batch. */
+const SLICE_EVENTS = 2048;
+
+/**
+ * What `splitbrain run` does with a scenario it has read: run it, hash its trace, check it.
+ * The bench (tests/bench/run.ts) times this very function.
+ *
+ * The run goes in slices of virtual time. After each, the lab's checks take the new events
+ * (step by step, as `Check.run` would over the whole trace) and the trace forgets them: the
+ * hash already covers them, and the --trace file has their lines. So a run of any length keeps
+ * only a slice of events in memory. Slicing does not change the trace: `advance` processes
+ * events in the same (t, seq) order however often it is called. The hash is Node's native
+ * SHA-256, on a second thread once the trace passes a few MiB (sha256-offload.ts).
+ */
+export async function execute(scenario: Scenario, params: Record<string, unknown>, options: ExecuteOptions = {}): Promise<Summary> {
+  const until = options.until ?? scenario.until;
   const lab = labById(scenario.lab)!;
-  const cfg = runConfig(scenario, params);
-  const run: Run = host === "worker" ? await startInWorkers(cfg, { spawn: spawnNodeWorker }) : startInProcess(cfg);
+  const file = options.traceFile === undefined ? undefined : openTraceFile(options.traceFile);
   try {
-    const started = performance.now();
-    await run.advance(until);
-    const seconds = (performance.now() - started) / 1000;
-    const summary = summarize(run, lab, scenario, seconds);
-    summary.nodes = (await run.views()).map((v, i) => ({ id: scenario.nodes[i]!.id, ...v }));
-    if (values.trace !== undefined) writeTrace(values.trace, run);
-    io.out(values.json ? JSON.stringify(summary) : formatSummary(summary));
-    return summary.checks.some((c) => c.violations.length > 0) ? 1 : 0;
+    let sha: OffloadedSha256 | undefined;
+    const trace = new Trace({ hasher: () => (sha = new OffloadedSha256(file)) });
+    const cfg = { ...runConfig(scenario, params), trace };
+    const run: Run = options.host === "worker" ? await startInWorkers(cfg, { spawn: spawnNodeWorker }) : startInProcess(cfg);
+    try {
+      const checks = lab.checks;
+      const ctx = { scenario, params };
+      const states = checks.map((c) => c.init(ctx));
+      const found: Violation[][] = checks.map(() => []);
+      const started = performance.now();
+      let at = run.engine.now;
+      let slice = Math.min(100, until);
+      for (;;) {
+        const to = Math.min(until, at + slice);
+        const before = trace.length;
+        await run.advance(to);
+        const events = trace.events;
+        // Check by check over the slice (the checks are independent; each sees events in order).
+        for (let k = 0; k < checks.length; k++) {
+          const check = checks[k]!;
+          const state = states[k];
+          for (let i = 0; i < events.length; i++) {
+            const v = check.step(state, events[i]!);
+            if (v) for (const x of v) found[k]!.push(x);
+          }
+        }
+        trace.forget(0);
+        if (to >= until) break;
+        // Aim the next slice at about SLICE_EVENTS events.
+        const made = trace.length - before;
+        slice = Math.max(1, Math.min(until, made === 0 ? 4 * slice : (slice * SLICE_EVENTS) / made));
+        at = to;
+      }
+      checks.forEach((c, k) => {
+        const v = c.finish?.(states[k], scenario.until);
+        if (v) for (const x of v) found[k]!.push(x);
+      });
+      const traceHash = trace.hash();
+      const seconds = (performance.now() - started) / 1000;
+      const events = trace.length;
+      const nodes = await run.views();
+      return {
+        lab: lab.id,
+        scenario: scenario.name ?? null,
+        seed: scenario.seed,
+        host: run.host,
+        time: run.engine.now,
+        events,
+        traceHash,
+        eventsPerSecond: seconds > 0 ? Math.round(events / seconds) : 0,
+        checks: checks.map((c, k) => ({ id: c.id, title: c.title, violations: found[k]! })),
+        nodes: nodes.map((v, i) => ({ id: scenario.nodes[i]!.id, ...v })),
+      };
+    } finally {
+      run.close();
+      sha?.close();
+    }
   } finally {
-    run.close();
+    if (file !== undefined) closeSync(file);
   }
 }
 
-function writeTrace(file: string, run: Run): void {
-  const lines = run.engine.trace.events.map(traceLine);
+function openTraceFile(file: string): number {
   try {
-    writeFileSync(file, lines.length > 0 ? lines.join("\n") + "\n" : "");
+    return openSync(file, "w");
   } catch (err) {
     throw new InputError(`cannot write the trace to "${file}": ${err instanceof Error ? err.message : String(err)}`);
   }
 }
 
-export function summarize(run: Run, lab: Lab, scenario: Scenario, seconds: number): Summary {
-  const events = run.engine.trace.events;
-  return {
-    lab: lab.id,
-    scenario: scenario.name ?? null,
-    seed: scenario.seed,
-    host: run.host,
-    time: run.engine.now,
-    events: events.length,
-    traceHash: run.engine.trace.hash(),
-    eventsPerSecond: seconds > 0 ? Math.round(events.length / seconds) : 0,
-    checks: lab.checks.map((c) => ({ id: c.id, title: c.title, violations: c.run(events, scenario) })),
-    nodes: [],
-  };
-}
 
 function formatSummary(s: Summary): string {
   const lines = [

@@ -4,7 +4,7 @@
 
 import type { GenericSchema } from "valibot";
 import type { Scenario } from "../scenario/types.ts";
-import type { Protocols } from "../sim/types.ts";
+import type { NodeView, Protocols } from "../sim/types.ts";
 
 /** A message kind and its colour (any CSS colour), per colour scheme. */
 export interface KindColour {
@@ -55,7 +55,11 @@ export interface Lab {
   nodeCount?: readonly [number, number];
   /** Every message kind its protocols send (Protocol.messageKind), with its colour, in legend order. */
   messageKinds: KindColour[];
-  /** Colours of the node tones its view gives (`LabUi.tone`), if any. */
+  /** One line under a node in the network view, from its view. */
+  label(view: NodeView): string;
+  /** A colour key for a node that is up, one of `tones`. */
+  tone?(view: NodeView): string | undefined;
+  /** Colours of the node tones `tone` gives, if any. */
   tones?: Record<string, ToneColour>;
   /** Run live in the page and at the end in the CLI (checking.ts). */
   checks: Check[];

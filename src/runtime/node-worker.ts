@@ -64,8 +64,8 @@ export function nodeWorkerApi(resolve: (labId: string) => Protocols | undefined)
       return { outcomes, local } satisfies WindowResult;
     },
 
-    crash(node) {
-      need().crash(slotOf(node));
+    crash(node, t) {
+      need().crash(slotOf(node), t);
     },
 
     restart(node, t) {
@@ -74,6 +74,10 @@ export function nodeWorkerApi(resolve: (labId: string) => Protocols | undefined)
 
     command(node, cmd, t) {
       return need().handle(slotOf(node), { kind: "command", cmd }, t);
+    },
+
+    setClock(node, field, value) {
+      need().setClock(slotOf(node), field, value);
     },
 
     setParams(params) {

@@ -85,10 +85,11 @@ export interface NodeWorkerApi {
    * their global sequence numbers will (they are handed out after every queued event's).
    */
   runWindow(items: BatchItem[], endT: number, until: number): WindowResult;
-  crash(node: number): void;
+  crash(node: number, t: number): void;
   restart(node: number, t: number): Outcome;
   command(node: number, cmd: unknown, t: number): Outcome;
   setParams(params: Record<string, unknown>): void;
+  setClock(node: number, field: string, value: unknown): void;
   views(): { node: number; view: NodeView }[];
   snapshot(): { index: number; slot: NodeSlot }[];
   /** Replace the slots held, and run on under `params` (the engine's, as of the snapshot). */

@@ -147,14 +147,15 @@ export async function startInWorkers(cfg: RunConfig, opts: WorkerHostOptions): P
 
   async function follow(f: FollowUp | null): Promise<void> {
     if (f === null) return;
-    if (f.op === "crash") await call(ownerOf(f.node), "crash", (api) => api.crash(f.node));
+    if (f.op === "crash") await call(ownerOf(f.node), "crash", (api) => api.crash(f.node, engine.now));
     else if (f.op === "restart") {
       const o = await call(ownerOf(f.node), "restart", (api) => api.restart(f.node, engine.now));
       engine.applyOutcome(f.node, o);
     } else if (f.op === "command") {
       const o = await call(ownerOf(f.node), "a command", (api) => api.command(f.node, f.cmd, engine.now));
       engine.applyOutcome(f.node, o);
-    } else await Promise.all(workers.map((_, k) => call(k, "setParams", (api) => api.setParams(f.params))));
+    } else if (f.op === "clock") await call(ownerOf(f.node), "setClock", (api) => api.setClock(f.node, f.field, f.value));
+    else await Promise.all(workers.map((_, k) => call(k, "setParams", (api) => api.setParams(f.params))));
   }
 
 

@@ -1,6 +1,6 @@
 // Helpers for writing scenarios in code (gallery, tests): defaults filled in, nodes laid out.
 
-import { circleLayout } from "../sim/topology.ts";
+import { circleLayout } from "../geometry/topology.ts";
 import { SCENARIO_VERSION, type Action, type NetworkSpec, type NodeSpec, type Scenario } from "./types.ts";
 
 export const DEFAULT_NETWORK: NetworkSpec = { latency: [20, 60], loss: 0, duplicate: 0, reorder: false };

@@ -194,8 +194,8 @@ describe("parseScenario", () => {
     );
   });
 
-  it("refuses a set action on a path the engine does not know", () => {
-    for (const path of ["network.links", "nodes.0.x", "params.", "params.9lives", "params.a.b", "seed"]) {
+  it("refuses a set action on a path the engine does not know (one node's clock and params up to four names deep it knows)", () => {
+    for (const path of ["network.links", "nodes.0.x", "nodes.n1.clock.speed", "params.", "params.9lives", "params.a.b.c.d.e", "seed"]) {
       expect(errorOf(parseWith((s) => (s.timeline[4].path = path)))).toContain("timeline[4].path must be network.latency");
     }
   });

@@ -8,6 +8,7 @@
 
 import * as v from "valibot";
 import { migrate } from "./migrate.ts";
+import { getIn, setIn } from "./paths.ts";
 import { SCENARIO_VERSION, type Scenario } from "./types.ts";
 
 export const MAX_TIME_MS = 86_400_000;
@@ -100,12 +101,32 @@ const NETWORK_RULES = {
   reach: { test: (x) => inRange(x, 0, 1.5) && x > 0, says: "must be a distance above 0 and at most 1.5" },
 } as const satisfies Record<string, Rule>;
 
-const SET_PATH = /^(?:network\.(latency|loss|duplicate|reorder|reach)|params\.([A-Za-z][A-Za-z0-9_]*))$/;
+/** One node's clock fields a `set` may change (`nodes.<id>.clock.<field>`). */
+const CLOCK_RULES = {
+  offset: { test: (x) => inRange(x, -MAX_OFFSET_MS, MAX_OFFSET_MS), says: `must be a number of milliseconds between -${MAX_OFFSET_MS} and ${MAX_OFFSET_MS}` },
+  drift: { test: (x) => inRange(x, -MAX_DRIFT, MAX_DRIFT), says: `must be a number between -${MAX_DRIFT} and ${MAX_DRIFT}` },
+  step: {
+    test: (x) => isPlainObject(x) && isNum(x.at) && x.at >= 0 && inRange(x.by, -MAX_OFFSET_MS, MAX_OFFSET_MS) && Object.keys(x).every((k) => k === "at" || k === "by"),
+    says: "must be an object with at (a time in milliseconds) and by (milliseconds)",
+  },
+} as const satisfies Record<string, Rule>;
+
+// network.<field>; params.<name> or one field of a param object (params.breaker.threshold, up
+// to four names deep); nodes.<id>.clock.<field> for one node.
+const SET_PATH = /^(?:network\.(latency|loss|duplicate|reorder|reach)|params\.([A-Za-z][A-Za-z0-9_]*(?:\.[A-Za-z][A-Za-z0-9_]*){0,3})|nodes\.(.{1,40})\.clock\.(offset|drift|step))$/;
 
 function setRule(path: string): Rule {
   const m = SET_PATH.exec(path);
   const field = m?.[1] as keyof typeof NETWORK_RULES | undefined;
-  return field !== undefined ? NETWORK_RULES[field] : { test: isJsonValue, says: "must be a JSON value" };
+  if (field !== undefined) return NETWORK_RULES[field];
+  const clock = m?.[4] as keyof typeof CLOCK_RULES | undefined;
+  if (clock !== undefined) return CLOCK_RULES[clock];
+  return { test: isJsonValue, says: "must be a JSON value" };
+}
+
+/** The node a `set` of `nodes.<id>.…` names, if it is one. */
+function setNode(path: string): string | undefined {
+  return SET_PATH.exec(path)?.[3];
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -192,7 +213,7 @@ const setSchema = v.pipe(
     do: v.literal("set"),
     path: leaf<string>(
       (x) => typeof x === "string" && SET_PATH.test(x),
-      "must be network.latency, network.loss, network.duplicate, network.reorder, network.reach or params.<name>",
+      "must be network.latency, network.loss, network.duplicate, network.reorder, network.reach, params.<name>[.<field>] or nodes.<id>.clock.<offset|drift|step>",
     ),
     value: v.custom<unknown>(() => true),
   }),
@@ -277,6 +298,8 @@ function firstBrokenReference(s: Scenario): Problem | null {
       }
     } else if ("node" in a) {
       p = unknown(a.node, ["timeline", i, "node"]);
+    } else if (a.do === "set" && setNode(a.path) !== undefined) {
+      p = unknown(setNode(a.path)!, ["timeline", i, "path"]);
     }
     if (p) return p;
   }
@@ -455,17 +478,20 @@ function parseUnsafe(input: unknown, labs: readonly LabParamsSchema[]): LoadResu
   // The engine applies `params.<key>` sets verbatim, so each must leave params the lab accepts.
   for (const [i, a] of scenario.timeline.entries()) {
     if (a.do !== "set" || !a.path.startsWith("params.")) continue;
-    const key = a.path.slice("params.".length);
-    if (RESERVED.has(key)) {
-      return { ok: false, error: `The scenario is not valid: timeline[${i}].path must not set params.${key}.` };
+    const keys = a.path.slice("params.".length).split(".");
+    if (keys.some((k) => RESERVED.has(k))) {
+      return { ok: false, error: `The scenario is not valid: timeline[${i}].path must not set ${a.path}.` };
     }
-    const after = v.safeParse(lab.params, { ...params.output, [key]: a.value }, { abortEarly: true });
+    const after = v.safeParse(lab.params, setIn(params.output, keys, a.value), { abortEarly: true });
     if (!after.success) {
       return {
         ok: false,
         error: `The scenario is not valid: timeline[${i}] sets ${a.path} to a value the ${lab.id} lab does not accept (${labIssue(after.issues[0], "params")}).`,
       };
     }
+    // The engine sets what the lab's schema made of the value (its defaults filled in), so a
+    // protocol reads every param parsed, whether it came with the scenario or by a `set`.
+    scenario.timeline[i] = { ...a, value: getIn(after.output, keys) };
   }
 
   return { ok: true, scenario, params: params.output };

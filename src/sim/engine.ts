@@ -8,6 +8,7 @@
 
 import type { Action, Scenario } from "../scenario/types.ts";
 import { DEFAULT_REACH } from "../scenario/types.ts";
+import { setIn } from "../scenario/paths.ts";
 import { newNetwork, route, type DropReason, type NetworkState } from "./network.ts";
 import { timerDelay, type NodeInput, type NodeStatus, type Outcome } from "./node.ts";
 import { streamState } from "./prng.ts";
@@ -20,7 +21,8 @@ import {
   groupsAsIds,
   normalizeGroups,
   type Point,
-} from "./topology.ts";
+} from "../geometry/topology.ts";
+import { Shape } from "./jsonl.ts";
 import { Trace } from "./trace.ts";
 
 /** A queued input for one node. `id` is the message id of a delivery. */
@@ -41,7 +43,9 @@ export type FollowUp =
   | { op: "crash"; node: number }
   | { op: "restart"; node: number }
   | { op: "command"; node: number; cmd: unknown }
-  | { op: "params"; params: Record<string, unknown> };
+  | { op: "params"; params: Record<string, unknown> }
+  /** One field of one node's clock skew (`nodes.<id>.clock.<field>`). */
+  | { op: "clock"; node: number; field: string; value: unknown };
 
 /** The engine's own state as plain data, for snapshots (nodes are snapshotted by their host). */
 export interface EngineState {
@@ -176,14 +180,14 @@ export class Engine {
     const refused = this.refusal(e);
     if (refused !== null) {
       if (input.kind === "deliver") {
-        this.trace.push({ t: e.t, seq: this.trace.nextSeq, kind: "drop", from: input.from, to: id, id: e.id, reason: refused });
+        this.trace.push({ t: e.t, seq: this.trace.nextSeq, kind: "drop", from: input.from, to: id, id: e.id, reason: refused }, Shape.DROP);
       }
       return;
     }
     const o = outcomeOf(e);
     if (o.skipped) return;
-    if (input.kind === "deliver") this.trace.push({ t: e.t, seq: this.trace.nextSeq, kind: "deliver", from: input.from, to: id, id: e.id });
-    else if (input.kind === "timer") this.trace.push({ t: e.t, seq: this.trace.nextSeq, kind: "timer", node: id, name: input.name });
+    if (input.kind === "deliver") this.trace.push({ t: e.t, seq: this.trace.nextSeq, kind: "deliver", from: input.from, to: id, id: e.id }, Shape.DELIVER);
+    else if (input.kind === "timer") this.trace.push({ t: e.t, seq: this.trace.nextSeq, kind: "timer", node: id, name: input.name }, Shape.TIMER);
     this.applyOutcome(e.node, o);
   }
 
@@ -216,7 +220,7 @@ export class Engine {
         case "cancelTimer":
           break; // the node's own timer table already forgot it (node.ts)
         case "note":
-          this.trace.push({ t: this.now, seq: this.trace.nextSeq, kind: "note", node: id, text: String(eff.text) });
+          this.trace.push({ t: this.now, seq: this.trace.nextSeq, kind: "note", node: id, text: String(eff.text) }, Shape.NOTE);
           break;
         case "observe": {
           const e = this.trace.add(this.now, String(eff.kind), { node: id, ...eff.data });
@@ -240,15 +244,15 @@ export class Engine {
       if (copies === 0) reason = "loss";
     }
     if (copies === 0) {
-      this.trace.push({ t: this.now, seq: this.trace.nextSeq, kind: "send", from: fromId, to, id, msg });
-      this.trace.push({ t: this.now, seq: this.trace.nextSeq, kind: "drop", from: fromId, to, id, reason });
+      this.trace.push({ t: this.now, seq: this.trace.nextSeq, kind: "send", from: fromId, to, id, msg }, Shape.SEND);
+      this.trace.push({ t: this.now, seq: this.trace.nextSeq, kind: "drop", from: fromId, to, id, reason }, Shape.DROP);
       return;
     }
     // The network decides each copy's arrival when the message leaves (it may still be dropped
     // on arrival, if the link is cut or the node is down by then); the view draws messages in
     // flight from these times.
     const arrive = copies === 1 ? [this.arrivals[0]!] : [this.arrivals[0]!, this.arrivals[1]!];
-    this.trace.push({ t: this.now, seq: this.trace.nextSeq, kind: "send", from: fromId, to, id, msg, arrive });
+    this.trace.push({ t: this.now, seq: this.trace.nextSeq, kind: "send", from: fromId, to, id, msg, arrive }, Shape.SEND);
     const input: NodeInput = { kind: "deliver", from: fromId, msg };
     for (let c = 0; c < copies; c++) this.queue.push({ t: arrive[c]!, seq: this.seq++, node: j!, input, id, src: from });
   }
@@ -316,8 +320,15 @@ export class Engine {
     this.trace.add(t, "set", { path, value });
     const [head, key] = splitPath(path);
     if (head === "params") {
-      this.params = { ...this.params, [key]: value };
+      // `params.breaker.threshold` reaches one field of a param object; the rest is kept.
+      this.params = setIn(this.params, key.split("."), value);
       return { op: "params", params: this.params };
+    }
+    if (head === "nodes") {
+      // `nodes.<id>.clock.<field>`: one node's clock offset, drift or step, from now on.
+      const m = /^(.+)\.clock\.(offset|drift|step)$/.exec(key);
+      const i = m === null ? undefined : this.index.get(m[1]!);
+      return i === undefined ? null : { op: "clock", node: i, field: m![2]!, value };
     }
     // A new object, not an edit: whoever read the spec before (the page's frame) keeps a
     // consistent value, and a changed spec is a changed reference.

@@ -154,11 +154,16 @@ export class NodeRunner {
   }
 
   /** The node stops; only what the protocol declares persistent survives. */
-  crash(slot: NodeSlot): void {
-    if (slot.status === "up") slot.persisted = this.protocolOf(slot).persist?.(slot.state);
+  crash(slot: NodeSlot, t: number): void {
+    if (slot.status === "up") slot.persisted = this.protocolOf(slot).persist?.(slot.state, this.ctxOf(slot, t));
     slot.status = "down";
     slot.state = undefined;
     slot.timers = {};
+  }
+
+  /** One field of the node's clock skew changes (a learner's slider, an NTP step). */
+  setClock(slot: NodeSlot, field: string, value: unknown): void {
+    slot.clock = { ...slot.clock, [field]: value };
   }
 
   /** Bring a crashed (or failed) node back: `init` with its persisted state. */

@@ -7,19 +7,39 @@ describe("the seeded random streams", () => {
     expect([nextUint32(st), nextUint32(st), nextUint32(st)]).toEqual(PINNED_N1_SEED42);
   });
 
-  it("give different streams to different names under one seed", () => {
-    const a = streamState(1, "node:n1");
-    const b = streamState(1, "node:n2");
-    expect(nextUint32(a)).not.toEqual(nextUint32(b));
+  it("derive each stream from its seed and its name: every (seed, name) pair has its own pinned draws", () => {
+    const first4 = (seed: number, name: string) => {
+      const st = streamState(seed, name);
+      return Array.from({ length: 4 }, () => nextUint32(st));
+    };
+    expect({
+      "9 node:n1": first4(9, "node:n1"),
+      "9 node:n3": first4(9, "node:n3"),
+      "9 network": first4(9, "network"),
+      "10 node:n3": first4(10, "node:n3"),
+      "0 node:n1": first4(0, "node:n1"),
+      "4294967295 node:n1": first4(2 ** 32 - 1, "node:n1"),
+    }).toEqual({
+      "9 node:n1": [1505469116, 2597578648, 3676003928, 2335108142],
+      "9 node:n3": [116687705, 4039862896, 1964563174, 3720359897],
+      "9 network": [3591736874, 4182482474, 1513638549, 1351955672],
+      "10 node:n3": [2431052773, 1649158248, 3693686124, 1851228952],
+      "0 node:n1": [1335030450, 2201361831, 1352598472, 1137547334],
+      "4294967295 node:n1": [3725123886, 3690487982, 1162055933, 3491462670],
+    });
   });
 
-  it("do not depend on which other streams exist: adding a node leaves the others' draws alone", () => {
-    const alone = streamState(9, "node:n3");
-    const draws = Array.from({ length: 5 }, () => nextUint32(alone));
-    // Create and consume other streams first, as a scenario with more nodes would.
-    for (const name of ["node:n1", "node:n2", "node:n6", "network"]) nextUint32(streamState(9, name));
-    const again = streamState(9, "node:n3");
-    expect(Array.from({ length: 5 }, () => nextUint32(again))).toEqual(draws);
+  it("give unrelated streams to the 64 nodes a scenario may have: no two share a first draw", () => {
+    const firsts = new Set(Array.from({ length: 64 }, (_, i) => nextUint32(streamState(1, `node:n${i + 1}`))));
+    expect(firsts.size).toBe(64);
+  });
+
+  it("advance their state in place, and a plain-data copy of the state replays the same draws", () => {
+    const st = streamState(42, "node:n1");
+    const copy = JSON.parse(JSON.stringify(st)) as typeof st;
+    expect(nextUint32(st)).toBe(PINNED_N1_SEED42[0]);
+    expect(st).not.toEqual(copy);
+    expect([nextUint32(copy), nextUint32(copy), nextUint32(copy)]).toEqual(PINNED_N1_SEED42);
   });
 
   it("draw floats in [0, 1) and integers within inclusive bounds", () => {

@@ -52,12 +52,13 @@ export class Simulation {
 
   private follow(f: FollowUp | null): void {
     if (f === null) return;
-    if (f.op === "crash") this.runner.crash(this.slots[f.node]!);
+    if (f.op === "crash") this.runner.crash(this.slots[f.node]!, this.engine.now);
     else if (f.op === "restart") this.engine.applyOutcome(f.node, this.runner.restart(this.slots[f.node]!, this.engine.now));
     else if (f.op === "command") {
       const o = this.runner.handle(this.slots[f.node]!, { kind: "command", cmd: f.cmd }, this.engine.now);
       this.engine.applyOutcome(f.node, o);
-    } else this.runner.setParams(f.params);
+    } else if (f.op === "clock") this.runner.setClock(this.slots[f.node]!, f.field, f.value);
+    else this.runner.setParams(f.params);
   }
 
   views(): NodeView[] {

@@ -66,8 +66,8 @@ export interface Protocol<S = unknown, M = unknown, C = unknown> {
   onMessage(state: S, from: NodeId, msg: M, ctx: Ctx): Step<S>;
   onTimer(state: S, name: string, ctx: Ctx): Step<S>;
   onCommand(state: S, cmd: C, ctx: Ctx): Step<S>;
-  /** The state that survives a crash (Raft: currentTerm, votedFor, log). Default: nothing. */
-  persist?(state: S): unknown;
+  /** The state that survives a crash (Raft: currentTerm, votedFor, log), asked at the crash. Default: nothing. */
+  persist?(state: S, ctx: Ctx): unknown;
   view(state: S): NodeView;
   /** A short word for a message's kind, used to colour it in flight. */
   messageKind?(msg: M): string;

@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { labs } from "../labs/index.ts";
-import { encodeScenario } from "../scenario/codec.ts";
+import { encodeScenario, ERRORS } from "../scenario/codec.ts";
 import { galleryHash, openHash, type Opened } from "./route.ts";
 
 const lab = labs[0]!;
@@ -33,12 +33,27 @@ describe("the address", () => {
     expect(o.notice).toBeNull();
   });
 
-  it("answers a damaged link with a sentence and the lab's default", () => {
+  it("answers a damaged link with a sentence saying what was wrong, and the lab's default", () => {
     const payload = encodeScenario(lab.scenarios[0]!);
-    for (const bad of ["#s=%%%", `#s=${payload.slice(0, 30)}`, "#s=", "#/no-such-lab", `#/${lab.id}/no-such-scenario`, "#nonsense"]) {
-      const o = run(bad);
-      expect(o.notice, bad).toMatch(/\.$/);
-      expect(o.scenario.lab).toBe(o.lab.id);
+    const bad: [string, string][] = [
+      ["#s=%%%", ERRORS.alphabet],
+      [`#s=${payload.slice(0, 30)}`, ERRORS.incomplete],
+      ["#s=", ERRORS.empty],
+      ["#/no-such-lab", 'no lab called "no-such-lab"'],
+      [`#/${lab.id}/no-such-scenario`, `no scenario called "no-such-scenario"`],
+      ["#nonsense", "names no lab or scenario"],
+    ];
+    for (const [hash, why] of bad) {
+      const o = run(hash);
+      expect(o.notice, hash).toContain(why);
+      expect(o.notice, hash).toMatch(/\.$/);
+      expect(o.scenario, hash).toEqual(o.lab.scenarios[0]);
     }
+    // A bad scenario name keeps the lab it named, even when that is not the first lab.
+    const other = labs.at(-1)!;
+    expect(other.id).not.toBe(lab.id);
+    const o = run(`#/${other.id}/no-such-scenario`);
+    expect(o.lab.id).toBe(other.id);
+    expect(o.notice).toContain(`The ${other.title} lab has no scenario called "no-such-scenario"`);
   });
 });

@@ -6,21 +6,8 @@
 import { useEffect, useState } from "react";
 import { labViews } from "../labs/views.ts";
 import { startInWorkers } from "../runtime/worker-host.ts";
-import {
-  act,
-  configure,
-  currentPlayer,
-  dismissUndo,
-  openAddress,
-  seek,
-  select,
-  shareLink,
-  stepBack,
-  stepForward,
-  togglePlay,
-  undoReplace,
-  usePlayground,
-} from "../store/playground.ts";
+import { act, configure, currentPlayer, dismissUndo, openAddress, seek, select, shareLink, stepBack, stepForward, togglePlay, undoReplace } from "../store/controller.ts";
+import { reachOf, usePlayground } from "../store/state.ts";
 import { spawnWebWorker } from "../store/spawn-web.ts";
 import { installApi } from "./api.ts";
 import { Home } from "./Home.tsx";
@@ -145,7 +132,7 @@ function LabScreen() {
   const rows = usePlayground((s) => s.rows);
   const messages = usePlayground((s) => s.messages);
   const time = usePlayground((s) => s.time);
-  const reach = usePlayground((s) => s.reach);
+  const reach = reachOf(usePlayground((s) => s.network));
   const selected = usePlayground((s) => s.selected);
   const params = usePlayground((s) => s.params);
   const reducedMotion = useMedia("(prefers-reduced-motion: reduce)");
@@ -155,6 +142,11 @@ function LabScreen() {
   const [menu, setMenu] = useState<MenuAt | null>(null);
   const [drawers, setDrawers] = useState<Record<Drawer, boolean>>({ faults: false, narration: false });
   const ui = labViews[lab.id];
+  const series = usePlayground((s) => s.series);
+  // Which view fills the stage: the network, the lab's own stage, or both side by side.
+  const [shown, setShown] = useState<"network" | "stage" | "both">("network");
+  const stage = ui?.stage;
+  const view = stage === undefined ? "network" : shown;
   const toggle = (d: Drawer) => setDrawers((o) => ({ ...o, [d]: !o[d] }));
   const drawerButton = (d: Drawer, label: string) => (
     <button type="button" className="drawer-toggle" aria-expanded={drawers[d]} aria-controls={`drawer-${d}`} onClick={() => toggle(d)}>
@@ -168,6 +160,21 @@ function LabScreen() {
         <div className="stage-head">
           <h1>{lab.title}</h1>
           <p className="summary">{lab.summary}</p>
+          {stage !== undefined && (
+            <div className="view-switch" role="group" aria-label="What the stage shows">
+              {(
+                [
+                  ["network", "Network"],
+                  ["stage", stage.title],
+                  ["both", "Both"],
+                ] as const
+              ).map(([key, label]) => (
+                <button key={key} type="button" aria-pressed={view === key} onClick={() => setShown(key)}>
+                  {label}
+                </button>
+              ))}
+            </div>
+          )}
           <div className="drawer-toggles">
             {drawerButton("faults", "Faults")}
             {drawerButton("narration", "What happened")}
@@ -183,7 +190,8 @@ function LabScreen() {
             {error}
           </p>
         )}
-        <div className="canvas">
+        <div className={`canvas view-${view}`}>
+          {view !== "stage" && (
           <NetworkView
             nodes={nodes}
             reach={reach}
@@ -196,8 +204,14 @@ function LabScreen() {
             onSelectMessage={(key) => select(key)}
             onDragEnd={(id, x, y) => void act({ do: "move", node: id, x, y })}
             onNodeMenu={(id, x, y) => setMenu({ id, x, y })}
-            align={wide ? "start" : "center"}
+            align={wide && view === "network" ? "start" : "center"}
           />
+          )}
+          {view !== "network" && stage !== undefined && (
+            <section className="lab-stage" aria-label={stage.title}>
+              <stage.Stage series={series} time={time} nodes={rows} params={params} act={(a) => void act(a)} seek={(t) => void seek(t)} />
+            </section>
+          )}
           <div className="drawers">
             <Details />
             {drawers.faults && (

@@ -1,6 +1,6 @@
 // The home page: one card a lab — what it teaches, a picture of its network, and its lesson
 // steps as links.
-import { labs } from "../store/playground.ts";
+import { labs } from "../store/controller.ts";
 import type { Lab } from "../labs/types.ts";
 import { stepHash } from "./panels/LabNav.tsx";
 

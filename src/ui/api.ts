@@ -6,19 +6,8 @@ import type { Scenario } from "../scenario/types.ts";
 import type { TraceEvent } from "../sim/trace.ts";
 import type { NodeView } from "../sim/types.ts";
 import type { ActionAt } from "../store/player.ts";
-import {
-  act,
-  currentPlayer,
-  labs,
-  pause,
-  play,
-  seek,
-  setSpeed,
-  shareLink,
-  stepBack,
-  stepForward,
-  usePlayground,
-} from "../store/playground.ts";
+import { act, currentPlayer, labs, pause, play, seek, setSpeed, shareLink, stepBack, stepForward } from "../store/controller.ts";
+import { usePlayground } from "../store/state.ts";
 import { liveWorkerCount } from "../store/spawn-web.ts";
 
 /** One node as the page shows it: where it is drawn, its group, and what its lab's `view` returned. */

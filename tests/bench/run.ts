@@ -3,17 +3,21 @@
 // (a) in-process events per second, first lab, trace kept in memory;
 // (b) worker host events per second, beside the raw rate of postMessage round trips to a
 //     worker measured in the same run, and their ratio (batching must beat one trip per event);
-// (c) the cost of seeking: re-running a 60-second scenario from its start to its end.
+// (c) the cost of seeking: re-running a 60-second scenario from its start to its end;
+// (d) `splitbrain run` itself: the CLI's own `execute` (src/cli/main.ts: run, hash, checks) on
+//     long gallery runs, beside a bare binary-heap event loop timed in the same process.
 
 import { cpus } from "node:os";
 import { Worker } from "node:worker_threads";
 import * as v from "valibot";
-import { labs, runConfig } from "../../src/labs/index.ts";
+import { execute } from "../../src/cli/main.ts";
+import { labById, labs, runConfig } from "../../src/labs/index.ts";
 import { startInProcess } from "../../src/runtime/inprocess-host.ts";
 import { spawnNodeWorker } from "../../src/runtime/spawn-node.ts";
 import { startInWorkers } from "../../src/runtime/worker-host.ts";
 import { scenario } from "../../src/scenario/build.ts";
 import type { Scenario } from "../../src/scenario/types.ts";
+import { EventQueue } from "../../src/sim/queue.ts";
 import { hashEvents } from "../../src/sim/trace.ts";
 
 const lab = labs[0]!;
@@ -115,6 +119,71 @@ async function seekCost(): Promise<{ ms: number; events: number }> {
   return { ms: median(times.slice(3)), events };
 }
 
+/** A queued event shaped like the engine's (sim/engine.ts NodeEvent). */
+interface BareEvent {
+  t: number;
+  seq: number;
+  node: number;
+  input: { kind: "timer"; name: string; token: number };
+  id: number;
+  src: number;
+}
+
+/**
+ * The floor under any engine: pop the earliest of `pending` queued events, schedule one new
+ * event 20 to 60 ms later, repeat — the engine's own heap (sim/queue.ts) and event objects, and
+ * nothing else. 16 pending events is about what a 5-node run keeps queued (one timer per node and
+ * the messages in flight: 6 on average in the gossip run below, 25 in the Raft run).
+ */
+function bareHeapLoop(events: number, pending = 16): number {
+  const q = new EventQueue<BareEvent>();
+  const input = { kind: "timer" as const, name: "tick", token: 0 };
+  let seq = 0;
+  let x = 0x9e3779b9;
+  for (let i = 0; i < pending; i++) q.push({ t: i, seq: seq++, node: i % 5, input, id: -1, src: -1 });
+  const t0 = performance.now();
+  for (let i = 0; i < events; i++) {
+    const e = q.pop()!;
+    x ^= x << 13;
+    x ^= x >>> 17;
+    x ^= x << 5;
+    q.push({ t: e.t + 20 + ((x >>> 0) / 4294967296) * 40, seq: seq++, node: e.node, input, id: -1, src: -1 });
+  }
+  const rate = events / ((performance.now() - t0) / 1000);
+  if (q.size !== pending) throw new Error("bare loop lost events");
+  return rate;
+}
+
+function bareRate(): number {
+  bareHeapLoop(2_000_000); // warm up
+  const rates: number[] = [];
+  for (let i = 0; i < 5; i++) {
+    gc();
+    rates.push(bareHeapLoop(5_000_000));
+  }
+  return median(rates);
+}
+
+/** The CLI's `run` on a lab's default gallery scenario, lengthened to `until`. */
+async function cliRate(labId: string, until: number, rounds: number): Promise<{ rate: number; cold: number; events: number; hash: string }> {
+  const l = labById(labId)!;
+  const s: Scenario = { ...l.scenarios[0]!, until };
+  const params = v.parse(l.params, s.params);
+  const rates: number[] = [];
+  let events = 0;
+  let hash = "";
+  for (let i = 0; i <= rounds; i++) {
+    gc();
+    const t0 = performance.now();
+    const summary = await execute(s, params, { until });
+    const sec = (performance.now() - t0) / 1000;
+    events = summary.events;
+    hash = summary.traceHash;
+    rates.push(events / sec);
+  }
+  return { rate: median(rates.slice(1)), cold: rates[0]!, events, hash };
+}
+
 const cpu = cpus()[0]?.model ?? "unknown CPU";
 console.log(`splitbrain bench — ${cpus().length} × ${cpu}, Node ${process.version}`);
 const a = await inProcessRate();
@@ -127,3 +196,19 @@ console.log(`    raw postMessage round trips to one worker: ${fmt(rtt)} /s`);
 console.log(`    ratio: ${(w.rate / rtt).toFixed(2)}  (target ≥ 1: batching beats one round trip per event)`);
 const c = await seekCost();
 console.log(`(c) seek: re-running the default ${lab.id} scenario for 60 s of virtual time takes ${c.ms.toFixed(1)} ms (${fmt(c.events)} events; target < 50 ms)`);
+const bare0 = bareRate();
+const runs = [
+  { label: "gossip, 10 min virtual", lab: "gossip", until: 600_000, rounds: 7 },
+  { label: "gossip, 1 h virtual", lab: "gossip", until: 3_600_000, rounds: 5 },
+  { label: "raft, 1 h virtual", lab: "raft", until: 3_600_000, rounds: 5 },
+];
+const measured = [];
+for (const r of runs) measured.push({ ...r, ...(await cliRate(r.lab, r.until, r.rounds)) });
+const bare = median([bare0, bareRate()]);
+console.log(`(d) bare heap loop: ${fmt(bare)} events/s  (sim/queue.ts, 16 pending events, one pop and one push an event)`);
+for (const m of measured) {
+  console.log(
+    `    splitbrain run, ${m.label}: ${fmt(m.rate)} events/s = ${(m.rate / bare).toFixed(3)} × bare  (${fmt(m.events)} events, trace ${m.hash}; first run in this process ${fmt(m.cold)} /s)`,
+  );
+}
+console.log(`    targets: gossip 1 h ≥ 0.25 × bare; raft 1 h ≥ 2,000,000 events/s`);

@@ -131,7 +131,7 @@ describe("a learner moving through one page", () => {
     // The lesson's one-click fix: the rule back on from 0 s, replayed — no violation at all.
     await page.locator(".lesson button.fix").click();
     await check("the lesson's fix from 0 s");
-    await expect.poll(() => panel.getByText("No safety property broken so far.").count()).toBe(1);
+    await expect.poll(() => page.locator(".violations.ok").getByText("No property broken so far.").count()).toBe(1);
 
     let t = 600;
     const at = async () => {

@@ -15,9 +15,14 @@ import type { Action, ActionAt, Scenario } from "../../src/scenario/types.ts";
 import { Player } from "../../src/store/player.ts";
 
 /** Per lab: a command its nodes understand and a param change that alters the run. */
-const LAB_ACTIONS: Record<string, { cmd: unknown; param: [string, unknown] }> = {
+const LAB_ACTIONS: Record<string, { cmd: unknown; param: [string, unknown]; field?: [string, unknown] }> = {
   gossip: { cmd: { inc: 2 }, param: ["interval", 70] },
-  raft: { cmd: { client: "c9", seq: 1, op: "set z=9" }, param: ["rules", { currentTermCommit: false, electionRestriction: false, persistVote: false }] },
+  raft: {
+    cmd: { client: "c9", seq: 1, op: "set z=9" },
+    param: ["rules", { currentTermCommit: false, electionRestriction: false, persistVote: false }],
+    // One field of a param object, the others kept.
+    field: ["rules.persistVote", true],
+  },
 };
 
 /** One of each action kind, at times spread over the run. */
@@ -38,10 +43,14 @@ function everyKind(lab: Lab, s: Scenario): ActionAt[] {
     { do: "set", path: "network.duplicate", value: 0.1 },
     { do: "set", path: "network.reorder", value: true },
     { do: "command", node: ids[1]!, cmd: extra.cmd },
+    // One node's clock, mid-run.
+    { do: "set", path: `nodes.${ids[2]!}.clock.offset`, value: 250 },
+    { do: "set", path: `nodes.${ids[3]!}.clock.drift`, value: 0.01 },
+    ...(extra.field === undefined ? [] : [{ do: "set" as const, path: `params.${extra.field[0]}`, value: extra.field[1] }]),
   ];
 }
 
-const UNTIL = 6_000;
+const UNTIL = 7_000;
 const STEP = 400;
 
 async function freshHash(lab: Lab, s: Scenario, t: number): Promise<string> {

@@ -4,6 +4,8 @@ import { checks } from "./checks.ts";
 import { lesson } from "./lesson.ts";
 import { gossip } from "./protocol.ts";
 import { scenarios } from "./scenarios.ts";
+import { gossipLabel } from "./node-view.ts";
+import { agreement } from "./series.ts";
 
 export const gossipLab = defineLab({
   id: "gossip",
@@ -15,8 +17,10 @@ export const gossipLab = defineLab({
     /** ms between gossip rounds */
     interval: v.optional(v.pipe(v.number(), v.minValue(1), v.maxValue(10_000)), 200),
   }),
+  label: gossipLabel,
   messageKinds: [{ kind: "gossip", light: "#0072b2", dark: "#3d9be0" }],
   checks,
+  reducers: [agreement],
   scenarios,
   lesson,
 });

@@ -25,14 +25,22 @@ export interface GossipMsg {
 /** `inc` adds one at this node; `{ inc: n }` adds n. */
 export type GossipCmd = "inc" | { inc: number };
 
+/** How much a command adds: "inc" is 1, `{ inc: n }` is n (a whole number, never below 0). */
+export function incrementOf(cmd: unknown): number {
+  if (cmd === "inc") return 1;
+  if (typeof cmd === "object" && cmd !== null && "inc" in cmd) return Math.max(0, Math.floor(Number(cmd.inc) || 0));
+  return 0;
+}
+
 export function total(counts: Record<string, number>): number {
   let sum = 0;
   for (const k in counts) sum += counts[k]!;
   return sum;
 }
 
+/** The gossip period: the lab's parsed params always carry it (index.ts holds the default). */
 function interval(ctx: Ctx): number {
-  return Number(ctx.params.interval ?? 200);
+  return ctx.params.interval as number;
 }
 
 export const gossip: Protocol<GossipState, GossipMsg, GossipCmd> = {
@@ -46,7 +54,7 @@ export const gossip: Protocol<GossipState, GossipMsg, GossipCmd> = {
   },
 
   onCommand(state, cmd, ctx) {
-    const by = cmd === "inc" ? 1 : Math.max(0, Math.floor(Number(cmd?.inc) || 0));
+    const by = incrementOf(cmd);
     const counts = { ...state.counts, [ctx.self]: (state.counts[ctx.self] ?? 0) + by };
     return step({ ...state, counts }, [
       { type: "observe", kind: "value", data: { total: total(counts) } },

@@ -1,6 +1,6 @@
 // The gossip lab's own panel: every node's vector of counts, so the learner sees which
 // increments each node has heard of — and where the totals disagree.
-import type { LabViewProps } from "../views.ts";
+import type { LabViewProps } from "../ui-types.ts";
 
 export function GossipView({ nodes }: LabViewProps) {
   const ids = nodes.map((n) => n.id);
@@ -37,8 +37,4 @@ export function GossipView({ nodes }: LabViewProps) {
       </tbody>
     </table>
   );
-}
-
-export function gossipLabel(view: { status: string; total?: unknown }): string {
-  return view.status === "up" ? `total ${String(view.total ?? 0)}` : view.status;
 }

@@ -1,11 +1,10 @@
-import * as v from "valibot";
 import { defineLab } from "../define.ts";
 import { checks } from "./checks.ts";
 import { lesson } from "./lesson.ts";
+import { raftLabel, raftTone } from "./node-view.ts";
+import { raftParams } from "./params.ts";
 import { MESSAGE_KINDS, raft } from "./protocol.ts";
 import { scenarios } from "./scenarios.ts";
-
-const ms = (min: number, max: number) => v.pipe(v.number(), v.minValue(min), v.maxValue(max));
 
 export const raftLab = defineLab({
   id: "raft",
@@ -13,27 +12,7 @@ export const raftLab = defineLab({
   summary: "Leader election and log replication: crash the leader, cut the network, switch off a safety rule and watch what breaks.",
   inProduction: "In production: etcd's raft library (under Kubernetes, CockroachDB and others), Consul, Baidu's BRaft and Apache Kudu's consensus.",
   protocol: raft,
-  params: v.object({
-    /** [min, max] ms of the randomized election timeout (§5.2). */
-    electionTimeout: v.optional(
-      v.pipe(
-        v.tuple([ms(1, 60_000), ms(1, 60_000)]),
-        v.check(([a, b]) => a <= b, "the minimum must not exceed the maximum"),
-      ),
-      [150, 300],
-    ),
-    /** ms between a leader's heartbeats. */
-    heartbeat: v.optional(ms(1, 10_000), 50),
-    /** Raft's safety rules; each can be switched off to watch what it prevents. */
-    rules: v.optional(
-      v.object({
-        electionRestriction: v.optional(v.boolean(), true),
-        currentTermCommit: v.optional(v.boolean(), true),
-        persistVote: v.optional(v.boolean(), true),
-      }),
-      {},
-    ),
-  }),
+  params: raftParams,
   nodeCount: [3, 9],
   // Okabe–Ito: distinguishable under the common colour-vision deficiencies; dark mode lightens
   // the two that would vanish against a dark background.
@@ -47,6 +26,8 @@ export const raftLab = defineLab({
     { kind: MESSAGE_KINDS[6], light: "#f0e442", dark: "#f0e442" },
     { kind: MESSAGE_KINDS[7], light: "#4d4d4d", dark: "#d0d0d0" },
   ],
+  label: raftLabel,
+  tone: raftTone,
   tones: {
     leader: { fill: "#fbe3a6", stroke: "#8a5a00", darkFill: "#5a4515", darkStroke: "#f0b44c" },
     candidate: { fill: "#d6ebfa", stroke: "#0b5c91", darkFill: "#17374f", darkStroke: "#7cc4f5" },

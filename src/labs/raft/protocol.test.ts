@@ -1,8 +1,12 @@
+import * as v from "valibot";
 import { describe, expect, it } from "vitest";
 import { simulate } from "../../sim/testing.ts";
+import { raftLab } from "./index.ts";
 import { applyOp, normalizeCommand, raft } from "./protocol.ts";
 
-const params = { electionTimeout: [150, 300], heartbeat: 50, rules: {} };
+/** Params as every host hands them to the protocol: parsed, defaults (every rule on) filled in. */
+const parsed = (given: Record<string, unknown> = {}) => v.parse(raftLab.params, given);
+const params = parsed({ electionTimeout: [150, 300], heartbeat: 50 });
 const five = (seed = 3) => simulate(raft, { nodes: 5, seed }, params);
 const leaders = (r: ReturnType<ReturnType<typeof five>["run"]>) => r.views().filter((v) => v.role === "leader");
 
@@ -40,13 +44,29 @@ describe("Raft", () => {
   });
 
   it("keeps currentTerm, votedFor and the log across a crash, and nothing else", () => {
-    const r = five().command(1000, "n1", "set a=1").crash(1500, "n2").restart(1600, "n2").run(1601);
-    const n2 = r.view("n2");
-    expect(n2.term).toBeGreaterThan(0);
+    const h = five().command(1000, "n1", "set a=1").crash(1500, "n2").restart(1600, "n2");
+    const before = h.run(1499).view("n2");
+    expect(before).toMatchObject({ role: "follower", commitIndex: 1, kv: { a: "1" } });
+    // n2 voted in the first election: for the leader, which it follows.
+    expect(before.votedFor).toBe(before.leader);
+    expect(before.votedFor).toMatch(/^n[1-5]$/);
+    const n2 = h.run(1601).view("n2");
+    expect(n2.term).toBe(before.term);
+    expect(n2.votedFor).toBe(before.votedFor);
+    expect(n2.log).toEqual(before.log);
     expect((n2.log as unknown[]).length).toBe(1);
     expect(n2.commitIndex).toBe(0); // volatile: relearnt from the leader
     expect(n2.kv).toEqual({});
     expect(n2.role).toBe("follower");
+  });
+
+  it("forgets votedFor in a crash when the persistVote rule is off", () => {
+    const h = simulate(raft, { nodes: 5, seed: 3 }, parsed({ electionTimeout: [150, 300], heartbeat: 50, rules: { persistVote: false } })).crash(1500, "n2").restart(1600, "n2");
+    const before = h.run(1499).view("n2");
+    expect(before.votedFor).toMatch(/^n[1-5]$/);
+    const n2 = h.run(1601).view("n2");
+    expect(n2.term).toBe(before.term);
+    expect(n2.votedFor).toBeNull();
   });
 
   it("elects a new leader after the leader crashes, in a higher term", () => {

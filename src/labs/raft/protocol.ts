@@ -10,6 +10,7 @@
 // number, and the state machine ignores a sequence number it has already applied for that
 // client, so a retried or duplicated command takes effect once.
 
+import type { RaftParams } from "./params.ts";
 import { step, type Ctx, type Effect, type Protocol } from "../../sim/types.ts";
 
 export type Role = "follower" | "candidate" | "leader";
@@ -56,8 +57,6 @@ export interface RaftState {
   /** For the view's draining ring: when the election timer fires (local clock) and its length. */
   electionDeadline: number;
   electionTimeout: number;
-  /** Whether votedFor survives a crash (the persistVote rule, as the scenario sets it). */
-  keepVote: boolean;
 }
 
 export type RaftMsg =
@@ -79,24 +78,9 @@ export type RaftMsg =
 /** Entries a leader sends in one AppendEntries at most. */
 const BATCH = 32;
 
-interface Config {
-  electionTimeout: [number, number];
-  heartbeat: number;
-  rules: Rules;
-}
-
-function config(ctx: Ctx): Config {
-  const p = ctx.params as Partial<Config>;
-  const rules = (p.rules ?? {}) as Partial<Rules>;
-  return {
-    electionTimeout: p.electionTimeout ?? [150, 300],
-    heartbeat: p.heartbeat ?? 50,
-    rules: {
-      electionRestriction: rules.electionRestriction ?? true,
-      currentTermCommit: rules.currentTermCommit ?? true,
-      persistVote: rules.persistVote ?? true,
-    },
-  };
+/** The lab's params as every host hands them over: parsed, defaults filled (params.ts). */
+function config(ctx: Ctx): RaftParams {
+  return ctx.params as RaftParams;
 }
 
 export function normalizeCommand(cmd: unknown): ClientCommand | null {
@@ -137,8 +121,6 @@ class Out {
     this.effects.push({ type: "observe", kind, data });
   }
   done() {
-    const keepVote = config(this.ctx).rules.persistVote;
-    if (this.s.keepVote !== keepVote) this.s = { ...this.s, keepVote };
     return step(this.s, this.effects);
   }
 }
@@ -404,7 +386,6 @@ export const raft: Protocol<RaftState, RaftMsg, unknown> = {
       sessions: {},
       electionDeadline: 0,
       electionTimeout: 0,
-      keepVote: true,
     };
     const o = new Out(s, ctx);
     setRole(o, "follower");
@@ -453,9 +434,10 @@ export const raft: Protocol<RaftState, RaftMsg, unknown> = {
     return o.done();
   },
 
-  persist(state) {
+  persist(state, ctx) {
     // Figure 2's persistent state. With the persistVote rule off, votedFor is (wrongly) lost.
-    return { currentTerm: state.currentTerm, votedFor: state.keepVote ? state.votedFor : null, log: state.log };
+    const keepVote = config(ctx).rules.persistVote;
+    return { currentTerm: state.currentTerm, votedFor: keepVote ? state.votedFor : null, log: state.log };
   },
 
   view(state) {

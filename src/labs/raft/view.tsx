@@ -9,8 +9,10 @@
 import { useEffect, useId, useRef, useState, type FormEvent } from "react";
 import type { TraceEvent } from "../../sim/trace.ts";
 import type { NodeView } from "../../sim/types.ts";
-import type { LabViewProps } from "../views.ts";
+import type { LabViewProps } from "../ui-types.ts";
 import { commandText, type Entry, type Role, type Rules } from "./protocol.ts";
+import type { RaftParams } from "./params.ts";
+import { raftNode, type RaftNode } from "./node-view.ts";
 import { Slider } from "../../ui/controls/Slider.tsx";
 import "./view.css";
 
@@ -19,62 +21,6 @@ export const LEARNER = "learner";
 
 /** Term colours cycle through this many swatches (view.css defines them, light and dark). */
 const TERM_SWATCHES = 6;
-
-export interface RaftNode {
-  id: string;
-  status: string;
-  up: boolean;
-  role: Role;
-  term: number;
-  votedFor: string | null;
-  log: Entry[];
-  commitIndex: number;
-  nextIndex: Record<string, number> | null;
-  matchIndex: Record<string, number> | null;
-  votes: string[] | null;
-  electionDeadline: number;
-  electionTimeout: number;
-}
-
-const num = (v: unknown, d = 0) => (typeof v === "number" && Number.isFinite(v) ? v : d);
-const str = (v: unknown) => (typeof v === "string" ? v : null);
-const record = (v: unknown) => (typeof v === "object" && v !== null && !Array.isArray(v) ? (v as Record<string, number>) : null);
-
-/** A node view read defensively: a down node's view carries only its status. */
-export function raftNode(id: string, view: NodeView): RaftNode {
-  const role = view.role === "leader" || view.role === "candidate" ? view.role : "follower";
-  return {
-    id,
-    status: view.status,
-    up: view.status === "up",
-    role,
-    term: num(view.term),
-    votedFor: str(view.votedFor),
-    log: Array.isArray(view.log) ? (view.log as Entry[]) : [],
-    commitIndex: num(view.commitIndex),
-    nextIndex: record(view.nextIndex),
-    matchIndex: record(view.matchIndex),
-    votes: Array.isArray(view.votes) ? (view.votes as string[]) : null,
-    electionDeadline: num(view.electionDeadline),
-    electionTimeout: num(view.electionTimeout),
-  };
-}
-
-export function raftLabel(view: NodeView): string {
-  const n = raftNode("", view);
-  if (!n.up) return n.status;
-  if (n.role === "leader") return `leader · term ${n.term}`;
-  if (n.role === "candidate") {
-    const votes = n.votes?.length ?? 0;
-    return `candidate · term ${n.term} (${votes} ${votes === 1 ? "vote" : "votes"})`;
-  }
-  // The vote is in the panel's table; under a node it crowds a small partition's labels.
-  return `follower · term ${n.term}`;
-}
-
-export function raftTone(view: NodeView): Role | undefined {
-  return view.status === "up" ? raftNode("", view).role : undefined;
-}
 
 /**
  * How much of the election timer is left, 0..1; null when there is none (a leader, a node
@@ -85,14 +31,9 @@ export function timerLeft(n: RaftNode, time: number): number | null {
   return Math.min(1, Math.max(0, (n.electionDeadline - time) / n.electionTimeout));
 }
 
-/** Rules as the run has them now; a rule the scenario leaves out is on. */
+/** Rules as the run has them now (parsed params: a rule the scenario leaves out is on). */
 export function rulesOf(params: Record<string, unknown>): Rules {
-  const r = (params.rules ?? {}) as Partial<Rules>;
-  return {
-    electionRestriction: r.electionRestriction ?? true,
-    currentTermCommit: r.currentTermCommit ?? true,
-    persistVote: r.persistVote ?? true,
-  };
+  return (params as RaftParams).rules;
 }
 
 /**

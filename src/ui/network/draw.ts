@@ -1,15 +1,23 @@
 // The D3 side of the network view: joins a Scene (scene.ts) to the SVG layers React rendered
-// once. Elements are keyed (node id, link pair, message key), so a frame only moves and
-// restyles what exists; nothing is rebuilt. Attributes and text are written only when they
-// change, which keeps a 60 fps frame with a few hundred messages to a few hundred writes.
+// once, and hands the messages to the canvas over it (canvas.ts). Elements are keyed (node
+// id, link pair), so a frame only moves and restyles what exists; nothing is rebuilt.
+// Attributes and text are written only when they change, so a frame in which only messages
+// move writes nothing to the SVG at all: the canvas repaints, the SVG is left to the cache.
+//
+// Messages are not elements: a click or a hover over the SVG is tested against the scene's
+// message positions (hit.ts) before it reaches a node.
 //
 // Text from data goes in through textContent (selection.text) and attributes, never as
 // markup: a node called `<img src=x onerror=alert(1)>` shows just that.
 
 import { drag, type D3DragEvent, type DragBehavior } from "d3-drag";
 import { select, type BaseType, type Selection } from "d3-selection";
+import { MessageCanvas, type CanvasColours } from "./canvas.ts";
 import { clamp01, fromView, NODE_RADIUS } from "./geometry.ts";
-import { buildScene, type SceneHull, type SceneInput, type SceneLink, type SceneMessage, type SceneNode } from "./scene.ts";
+import { fitView, hitMessage, hitRadiusOf, toViewCoords, type ViewFit } from "./hit.ts";
+import { toneStyle, type Palette } from "./palette.ts";
+import { buildScene, messageTitle, type Scene, type SceneHull, type SceneInput, type SceneLink, type SceneNode } from "./scene.ts";
+import { shapePath } from "./shapes.ts";
 import type { NetNode } from "../../store/frame.ts";
 
 export interface NetworkCallbacks {
@@ -31,10 +39,29 @@ const ARROWS: Record<string, [number, number]> = {
 
 type Layer = Selection<SVGGElement, unknown, null, undefined>;
 
+/** What the view hands the drawing each time its props change. */
+export interface DrawingInput extends Omit<SceneInput, "moving"> {
+  palette: Palette;
+  /** Where the square view sits in a wider box (the SVG's preserveAspectRatio). */
+  align: "start" | "center";
+}
+
+/** How far below the SVG's box the canvas reaches, CSS px: a message dropped at a bottom node falls past the view's edge. */
+export const CANVAS_BLEED = 48;
+
 export class NetworkDrawing {
-  private readonly layers: { hulls: Layer; links: Layer; reach: Layer; nodes: Layer; messages: Layer };
+  private readonly layers: { hulls: Layer; links: Layer; reach: Layer; nodes: Layer };
   private readonly dragging: DragBehavior<SVGGElement, SceneNode, { x: number; y: number }>;
-  private input: Omit<SceneInput, "moving"> | null = null;
+  private readonly painter: MessageCanvas;
+  private input: DrawingInput | null = null;
+  /** The last scene drawn: what a click or a hover is tested against. */
+  private scene: Scene | null = null;
+  private fit: ViewFit = { scale: 0, x: 0, y: 0 };
+  private size = { width: 0, height: 0 };
+  private colours: CanvasColours | null = null;
+  private coloursFor: Palette | null = null;
+  /** The message under the pointer, for the cursor and the tooltip. */
+  private hovered: string | null = null;
   /** A node away from its `x, y`: held by the pointer, or dropped and waiting for the new nodes prop. */
   private moving: NonNullable<SceneInput["moving"]> | null = null;
   private movedAgainst: readonly NetNode[] | null = null;
@@ -46,7 +73,8 @@ export class NetworkDrawing {
   private menuEcho = false;
 
   constructor(
-    svg: SVGSVGElement,
+    private readonly svg: SVGSVGElement,
+    private readonly canvas: HTMLCanvasElement,
     private readonly callbacks: () => NetworkCallbacks,
   ) {
     const layer = (name: string): Layer => {
@@ -54,7 +82,12 @@ export class NetworkDrawing {
       if (g === null) throw new Error(`network view: the svg has no g.${name} layer`);
       return select(g);
     };
-    this.layers = { hulls: layer("hulls"), links: layer("links"), reach: layer("reach"), nodes: layer("nodes"), messages: layer("messages") };
+    this.layers = { hulls: layer("hulls"), links: layer("links"), reach: layer("reach"), nodes: layer("nodes") };
+    this.painter = new MessageCanvas(canvas);
+    // Capture: a message painted over a node takes the click, as it would if it were on top in the SVG.
+    svg.addEventListener("click", this.onClick, true);
+    svg.addEventListener("pointermove", this.onPointerMove);
+    svg.addEventListener("pointerleave", this.onPointerLeave);
     this.dragging = drag<SVGGElement, SceneNode>()
       .subject((_e, d) => ({ x: d.x, y: d.y }))
       .on("drag", (e: D3DragEvent<SVGGElement, SceneNode, { x: number; y: number }>, d) => {
@@ -69,17 +102,39 @@ export class NetworkDrawing {
       });
   }
 
-  update(input: Omit<SceneInput, "moving">): void {
+  update(input: DrawingInput): void {
     // A dropped node is held where it was dropped until the store answers with new nodes.
     if (this.moving !== null && !this.moving.dragging && input.nodes !== this.movedAgainst) this.moving = null;
+    const refit = this.input === null || input.align !== this.input.align;
     this.input = input;
+    if (refit) this.refit();
     this.render();
+  }
+
+  /** The SVG's size on screen (CSS px) and the device pixel ratio: the canvas follows. */
+  resize(width: number, height: number, dpr: number): void {
+    this.size = { width, height };
+    this.canvas.style.width = `${width}px`;
+    this.canvas.style.height = `${height + CANVAS_BLEED}px`;
+    this.painter.resize(width, height + CANVAS_BLEED, dpr);
+    this.refit();
+    if (this.scene !== null) this.paintMessages(this.scene);
   }
 
   /** Remove everything drawn (the layers stay, React owns them). */
   destroy(): void {
     for (const l of Object.values(this.layers)) l.selectChildren().remove();
+    this.svg.removeEventListener("click", this.onClick, true);
+    this.svg.removeEventListener("pointermove", this.onPointerMove);
+    this.svg.removeEventListener("pointerleave", this.onPointerLeave);
+    this.painter.paint([], this.fit, this.coloursOf(null));
+    this.painter.destroy();
     this.input = null;
+    this.scene = null;
+  }
+
+  private refit(): void {
+    this.fit = fitView(this.size.width, this.size.height, this.input?.align ?? "center");
   }
 
   private drop(id: string, x: number, y: number): void {
@@ -101,8 +156,73 @@ export class NetworkDrawing {
       .call(attr, "cx", (d) => d.x)
       .call(attr, "cy", (d) => d.y)
       .call(attr, "r", (d) => d.r);
-    this.drawNodes(scene.nodes);
-    this.drawMessages(scene.messages);
+    this.drawNodes(scene.nodes, this.input.palette);
+    this.scene = scene;
+    this.paintMessages(scene);
+    if (this.hovered !== null && !scene.messages.some((m) => m.message.key === this.hovered)) this.hover(null);
+  }
+
+  private paintMessages(scene: Scene): void {
+    this.painter.paint(scene.messages, this.fit, this.coloursOf(this.input?.palette ?? null));
+  }
+
+  /**
+   * The canvas's colours: the lab's from the palette, the rest (background, text, selection)
+   * from network.css as it resolves now. Read again only when the palette changes, which it
+   * does when the colour scheme does.
+   */
+  private coloursOf(palette: Palette | null): CanvasColours {
+    if (this.colours !== null && palette === this.coloursFor) return this.colours;
+    const css = getComputedStyle(this.svg);
+    const v = (name: string, fallback: string) => css.getPropertyValue(name).trim() || fallback;
+    this.colours = {
+      kinds: palette?.kindColours ?? [],
+      other: palette?.other ?? v("--sb-kind-other", "#9aa1ad"),
+      background: v("--sb-net-bg", "#fbfbfc"),
+      foreground: v("--sb-net-fg", "#1d1f23"),
+      select: v("--sb-select", "#1d1f23"),
+    };
+    this.coloursFor = palette;
+    return this.colours;
+  }
+
+  /** The message at a pointer event's position, by the last scene drawn. */
+  private messageAt(e: MouseEvent): string | null {
+    const scene = this.scene;
+    if (scene === null || scene.messages.length === 0) return null;
+    const box = this.svg.getBoundingClientRect();
+    const p = toViewCoords(this.fit, e.clientX - box.left, e.clientY - box.top);
+    return hitMessage(scene.messages, p.x, p.y, hitRadiusOf(this.fit));
+  }
+
+  private readonly onClick = (e: MouseEvent): void => {
+    const key = this.messageAt(e);
+    if (key === null) return;
+    e.stopPropagation();
+    this.callbacks().onSelectMessage(key);
+  };
+
+  private readonly onPointerMove = (e: PointerEvent): void => {
+    if (e.pointerType === "touch" || this.moving?.dragging === true) return;
+    this.hover(this.messageAt(e));
+  };
+
+  private readonly onPointerLeave = (): void => this.hover(null);
+
+  /** The cursor and the tooltip of the message under the pointer (the canvas has no elements to carry a <title>). */
+  private hover(key: string | null): void {
+    if (key === this.hovered) return;
+    this.hovered = key;
+    const m = key === null ? undefined : this.scene?.messages.find((x) => x.message.key === key);
+    const host = this.canvas.parentElement;
+    if (m === undefined) {
+      this.svg.classList.remove("over-message");
+      host?.removeAttribute("title");
+      this.hovered = null;
+    } else {
+      this.svg.classList.add("over-message");
+      host?.setAttribute("title", messageTitle(m.message));
+    }
   }
 
   private drawHulls(hulls: SceneHull[]): void {
@@ -126,15 +246,16 @@ export class NetworkDrawing {
       .call(attr, "y2", (d) => d.y2);
   }
 
-  private drawNodes(nodes: SceneNode[]): void {
+  private drawNodes(nodes: SceneNode[], palette: Palette): void {
     const g = this.layers.nodes
       .selectAll<SVGGElement, SceneNode>("g.node")
       .data(nodes, (d) => d.node.id)
       .join((enter) => {
         const g = enter.append("g").attr("class", "node").attr("tabindex", 0).attr("role", "button");
-        g.append("circle").attr("class", "focus-ring").attr("r", NODE_RADIUS + 10);
-        g.append("circle").attr("class", "halo").attr("r", NODE_RADIUS + 5);
-        g.append("circle").attr("class", "body").attr("r", NODE_RADIUS);
+        // Body, halo and focus ring are paths of the node's shape (set below, as the shape may change).
+        g.append("path").attr("class", "focus-ring");
+        g.append("path").attr("class", "halo");
+        g.append("path").attr("class", "body");
         const r = NODE_RADIUS * 0.62;
         g.append("path").attr("class", "cross").attr("d", `M${-r},${-r}L${r},${r}M${r},${-r}L${-r},${r}`);
         // The name comes from a <title> (also the tooltip), not aria-label: it starts with the
@@ -155,9 +276,14 @@ export class NetworkDrawing {
       .call(attr, "data-node-id", (d) => d.node.id)
       .call(attr, "data-status", (d) => d.node.status)
       .call(attr, "data-tone", (d) => d.node.tone ?? null)
+      .call(attr, "data-shape", (d) => d.shape)
+      .call(attr, "style", (d) => toneStyle(palette, d.node.tone))
       .call(attr, "aria-pressed", (d) => String(d.selected))
       .call(toggle, "selected", (d) => d.selected)
       .call(toggle, "dragging", (d) => d.dragging);
+    g.select<SVGPathElement>("path.body").call(attr, "d", (d) => shapePath(d.shape, NODE_RADIUS));
+    g.select<SVGPathElement>("path.halo").call(attr, "d", (d) => shapePath(d.shape, NODE_RADIUS + 5));
+    g.select<SVGPathElement>("path.focus-ring").call(attr, "d", (d) => shapePath(d.shape, NODE_RADIUS + 10));
     g.select<SVGTitleElement>("title").call(text, (d) => d.ariaLabel);
     g.select<SVGTextElement>("text.id")
       .call(text, (d) => d.node.id)
@@ -169,31 +295,6 @@ export class NetworkDrawing {
       .call(attr, "x", (d) => r2(d.text.dx))
       .call(attr, "y", (d) => r2(d.text.labelY))
       .call(attr, "text-anchor", (d) => d.text.anchor);
-  }
-
-  private drawMessages(messages: SceneMessage[]): void {
-    const g = this.layers.messages
-      .selectAll<SVGGElement, SceneMessage>("g.msg")
-      .data(messages, (d) => d.message.key)
-      .join((enter) => {
-        const g = enter.append("g").attr("class", "msg");
-        // A larger transparent target: a 5-unit dot in motion is hard to click.
-        g.append("circle").attr("class", "hit").attr("r", 9);
-        g.append("circle").attr("class", "dot").attr("r", 5);
-        g.append("title");
-        g.on("click", (e: MouseEvent, d) => {
-          e.stopPropagation();
-          this.callbacks().onSelectMessage(d.message.key);
-        });
-        return g;
-      });
-    g.call(attr, "transform", (d) => `translate(${r2(d.x)},${r2(d.y)})`)
-      .call(attr, "opacity", (d) => (d.opacity >= 1 ? null : r2(d.opacity)))
-      .call(attr, "data-colour", (d) => (d.colour < 0 ? "other" : String(d.colour)))
-      .call(attr, "data-key", (d) => d.message.key)
-      .call(toggle, "falling", (d) => d.message.state === "falling")
-      .call(toggle, "selected", (d) => d.selected);
-    g.select<SVGTitleElement>("title").call(text, (d) => d.title);
   }
 
   private onKey(e: KeyboardEvent, d: SceneNode): void {

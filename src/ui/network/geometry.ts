@@ -140,6 +140,19 @@ export interface SpotOptions {
  * where it dropped until its fall time is over. Nothing moves while time runs.
  */
 export function messageSpot(m: FlyingMessage, time: number, from: Point, to: Point, o: SpotOptions): MessageSpot | null {
+  return spotOnLine(m, time, flightLine(from, to, o), o);
+}
+
+/** The straight line a message flies along between two nodes: rim to rim, offset to the right of its direction. */
+export interface FlightLine {
+  ax: number;
+  ay: number;
+  bx: number;
+  by: number;
+}
+
+/** The line of every flight from `from` to `to` (centres in view coordinates); the same for all messages on that link. */
+export function flightLine(from: Point, to: Point, o: Pick<SpotOptions, "inset" | "side">): FlightLine {
   const inset = o.inset ?? NODE_RADIUS;
   const side = o.side ?? MESSAGE_SIDE;
   const dx = to.x - from.x;
@@ -151,23 +164,25 @@ export function messageSpot(m: FlyingMessage, time: number, from: Point, to: Poi
   const sx = -uy * side;
   const sy = ux * side;
   const rim = len > 2 * inset ? inset : 0;
-  const ax = from.x + ux * rim + sx;
-  const ay = from.y + uy * rim + sy;
-  const bx = to.x - ux * rim + sx;
-  const by = to.y - uy * rim + sy;
-  const along = (p: number): Point => ({ x: ax + (bx - ax) * p, y: ay + (by - ay) * p });
+  return { ax: from.x + ux * rim + sx, ay: from.y + uy * rim + sy, bx: to.x - ux * rim + sx, by: to.y - uy * rim + sy };
+}
 
+/** Where on its line (flightLine) a message is drawn at `time`, or null when it is not drawn: messageSpot without the line's arithmetic. */
+export function spotOnLine(m: FlyingMessage, time: number, line: FlightLine, o: SpotOptions): MessageSpot | null {
+  const { ax, ay, bx, by } = line;
   const flight = m.arriveAt - m.sentAt;
   if (m.state === "flying") {
     const p = o.reducedMotion ? 0.5 : flight > 0 ? clamp01((time - m.sentAt) / flight) : 1;
-    return { ...along(p), opacity: 1 };
+    return { x: ax + (bx - ax) * p, y: ay + (by - ay) * p, opacity: 1 };
   }
 
   const dropAt = m.dropAt ?? m.arriveAt;
   const fallEnd = m.fallEnd ?? dropAt + fallMsOf(flight, !(flight > 0));
   if (time >= fallEnd || time < dropAt) return null;
-  const start = along(flight > 0 ? clamp01((dropAt - m.sentAt) / flight) : LOST_AT);
-  if (o.reducedMotion) return { ...start, opacity: 0.55 };
+  const q = flight > 0 ? clamp01((dropAt - m.sentAt) / flight) : LOST_AT;
+  const x = ax + (bx - ax) * q;
+  const y = ay + (by - ay) * q;
+  if (o.reducedMotion) return { x, y, opacity: 0.55 };
   const p = fallEnd > dropAt ? clamp01((time - dropAt) / (fallEnd - dropAt)) : 1;
-  return { x: start.x, y: start.y + (o.fallDistance ?? FALL_DISTANCE) * p * p, opacity: 1 - p };
+  return { x, y: y + (o.fallDistance ?? FALL_DISTANCE) * p * p, opacity: 1 - p };
 }

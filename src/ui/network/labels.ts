@@ -7,7 +7,9 @@
 // obstacle too. When no place is clear the label line is left out (the id stays, and the
 // whole label is in the node's accessible name and tooltip), so texts never overlap.
 
-import { NODE_RADIUS, VIEW_SIZE } from "./geometry.ts";
+import { VIEW_SIZE } from "./geometry.ts";
+import { shapeExtent } from "./shapes.ts";
+import type { NodeShape } from "../../store/frame.ts";
 
 export interface LabelPlace {
   /** Text anchor for both lines. */
@@ -25,6 +27,8 @@ export interface LabelInput {
   y: number;
   id: string;
   label: string;
+  /** The node's body (circle when absent): its extent decides how far out the text starts. */
+  shape?: NodeShape;
 }
 
 interface Box {
@@ -49,12 +53,17 @@ function overlaps(a: Box, b: Box): boolean {
 export function placeLabels(nodes: readonly LabelInput[], scale = 1): LabelPlace[] {
   const idH = ID_SIZE * scale * 1.15;
   const labelH = LABEL_SIZE * scale * 1.15;
-  const R = NODE_RADIUS;
-  const obstacles: Box[] = nodes.map((n) => ({ x0: n.x - R - 3, y0: n.y - R - 3, x1: n.x + R + 3, y1: n.y + R + 3 }));
+  const extents = nodes.map((n) => shapeExtent(n.shape));
+  const obstacles: Box[] = nodes.map((n, i) => {
+    const { rx, ry } = extents[i]!;
+    return { x0: n.x - rx - 3, y0: n.y - ry - 3, x1: n.x + rx + 3, y1: n.y + ry + 3 };
+  });
   const placed: Box[] = [];
   const inView = (b: Box) => b.x0 >= 0 && b.x1 <= VIEW_SIZE && b.y0 >= 0 && b.y1 <= VIEW_SIZE;
 
   return nodes.map((n, i) => {
+    // Below and above the text clears the body's height, beside it its width.
+    const { rx: RX, ry: RY } = extents[i]!;
     const idW = n.id.length * ID_SIZE * scale * CHAR_WIDTH;
     const labelW = n.label.length * LABEL_SIZE * scale * CHAR_WIDTH;
     const clear = (b: Box) => inView(b) && !placed.some((p) => overlaps(p, b)) && !obstacles.some((o, j) => j !== i && overlaps(o, b));
@@ -64,10 +73,10 @@ export function placeLabels(nodes: readonly LabelInput[], scale = 1): LabelPlace
       const h = idH + (withLabel ? labelH : 0);
       const sideTop = n.y - h / 2;
       const candidates: { place: Omit<LabelPlace, "showLabel">; box: Box }[] = [
-        { place: { anchor: "middle", dx: 0, idY: R + GAP + idH * 0.8, labelY: R + GAP + idH + labelH * 0.8 }, box: { x0: n.x - w / 2, y0: n.y + R + GAP, x1: n.x + w / 2, y1: n.y + R + GAP + h } },
-        { place: { anchor: "middle", dx: 0, idY: -R - GAP - h + idH * 0.8, labelY: -R - GAP - h + idH + labelH * 0.8 }, box: { x0: n.x - w / 2, y0: n.y - R - GAP - h, x1: n.x + w / 2, y1: n.y - R - GAP } },
-        { place: { anchor: "start", dx: R + GAP + 2, idY: -h / 2 + idH * 0.8, labelY: -h / 2 + idH + labelH * 0.8 }, box: { x0: n.x + R + GAP, y0: sideTop, x1: n.x + R + GAP + 2 + w, y1: sideTop + h } },
-        { place: { anchor: "end", dx: -R - GAP - 2, idY: -h / 2 + idH * 0.8, labelY: -h / 2 + idH + labelH * 0.8 }, box: { x0: n.x - R - GAP - 2 - w, y0: sideTop, x1: n.x - R - GAP, y1: sideTop + h } },
+        { place: { anchor: "middle", dx: 0, idY: RY + GAP + idH * 0.8, labelY: RY + GAP + idH + labelH * 0.8 }, box: { x0: n.x - w / 2, y0: n.y + RY + GAP, x1: n.x + w / 2, y1: n.y + RY + GAP + h } },
+        { place: { anchor: "middle", dx: 0, idY: -RY - GAP - h + idH * 0.8, labelY: -RY - GAP - h + idH + labelH * 0.8 }, box: { x0: n.x - w / 2, y0: n.y - RY - GAP - h, x1: n.x + w / 2, y1: n.y - RY - GAP } },
+        { place: { anchor: "start", dx: RX + GAP + 2, idY: -h / 2 + idH * 0.8, labelY: -h / 2 + idH + labelH * 0.8 }, box: { x0: n.x + RX + GAP, y0: sideTop, x1: n.x + RX + GAP + 2 + w, y1: sideTop + h } },
+        { place: { anchor: "end", dx: -RX - GAP - 2, idY: -h / 2 + idH * 0.8, labelY: -h / 2 + idH + labelH * 0.8 }, box: { x0: n.x - RX - GAP - 2 - w, y0: sideTop, x1: n.x - RX - GAP, y1: sideTop + h } },
       ];
       const found = candidates.find((c) => clear(c.box));
       if (found !== undefined) {
@@ -76,8 +85,8 @@ export function placeLabels(nodes: readonly LabelInput[], scale = 1): LabelPlace
       }
     }
     // Nowhere clear even for the id alone: keep the id below the node, where it is expected.
-    const below = { x0: n.x - idW / 2, y0: n.y + R + GAP, x1: n.x + idW / 2, y1: n.y + R + GAP + idH };
+    const below = { x0: n.x - idW / 2, y0: n.y + RY + GAP, x1: n.x + idW / 2, y1: n.y + RY + GAP + idH };
     placed.push(below);
-    return { anchor: "middle", dx: 0, idY: R + GAP + idH * 0.8, labelY: R + GAP + idH + labelH * 0.8, showLabel: false };
+    return { anchor: "middle", dx: 0, idY: RY + GAP + idH * 0.8, labelY: RY + GAP + idH + labelH * 0.8, showLabel: false };
   });
 }

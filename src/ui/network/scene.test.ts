@@ -1,5 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { toView, toViewLength } from "./geometry.ts";
+import { shapeReach } from "./shapes.ts";
 import { ariaLabelOf, buildScene, messageTitle, type SceneInput } from "./scene.ts";
 import type { FlyingMessage, NetNode } from "../../store/frame.ts";
 
@@ -81,6 +82,40 @@ describe("the scene", () => {
     expect(s.messages.map((m) => m.colour)).toEqual([1, 0, -1]);
   });
 
+  it("gives each of any number of kinds its own colour: no palette to wrap round", () => {
+    const kinds = Array.from({ length: 12 }, (_, i) => ({ kind: `k${i}`, light: `#0000${String(i).padStart(2, "0")}`, dark: "#fff" }));
+    const s = buildScene(base({ kinds, messages: kinds.map((k, i) => msg(String(i + 1), "n1", "n2", { kind: k.kind })) }));
+    expect(s.messages.map((m) => m.colour)).toEqual(kinds.map((_, i) => i));
+  });
+
+  it("marks falling messages, and keeps every message clear of a larger body", () => {
+    const s = buildScene(
+      base({
+        time: 0,
+        nodes: [node("n1", 0.2, 0.2, 0, { shape: "diamond" }), node("n2", 0.8, 0.2)],
+        messages: [msg("1", "n1", "n2"), msg("2", "n1", "n2", { state: "falling", dropAt: 0, fallEnd: 40 })],
+      }),
+    );
+    expect(s.messages.map((m) => m.falling)).toEqual([false, true]);
+    // Sent at 0 and drawn at 0: at the sender's rim, which for a diamond is past NODE_RADIUS.
+    expect(s.messages[0]!.x - toView(0.2)).toBeGreaterThan(shapeReach("diamond") - 0.01);
+  });
+
+  it("gives each node its lab's shape, a circle when there is none or one the view does not know", () => {
+    const s = buildScene(
+      base({
+        nodes: [
+          node("n1", 0.2, 0.2, 0, { shape: "square", role: "client" }),
+          node("n2", 0.5, 0.2),
+          node("n3", 0.8, 0.2, 0, { shape: "star" as never }),
+          node("n4", 0.2, 0.8, 0, { shape: "hexagon" }),
+        ],
+      }),
+    );
+    expect(s.nodes.map((n) => n.shape)).toEqual(["square", "circle", "circle", "hexagon"]);
+    expect(s.nodes[0]!.ariaLabel).toBe("n1 follower · term 3, client, up");
+  });
+
   it("places messages between their nodes and skips those whose sender is not drawn", () => {
     const s = buildScene(base({ messages: [msg("1", "n1", "n2"), msg("2", "gone", "n1")] }));
     expect(s.messages).toHaveLength(1);
@@ -98,6 +133,11 @@ describe("the scene", () => {
   it("names a node for screen readers by its visible text (id, label), then its status", () => {
     expect(ariaLabelOf(node("n1", 0, 0))).toBe("n1 follower · term 3, up");
     expect(ariaLabelOf(node("n2", 0, 0, 0, { label: "", status: "down" }))).toBe("n2, down");
+  });
+
+  it("puts a node's role in its name after its label, before its status", () => {
+    expect(ariaLabelOf(node("c1", 0, 0, 0, { role: "client", label: "waiting for n2" }))).toBe("c1 waiting for n2, client, up");
+    expect(ariaLabelOf(node("s1", 0, 0, 0, { role: "server", label: "", status: "failed" }))).toBe("s1, server, failed");
   });
 
   it("titles a message with its kind, id and route, and why it dropped", () => {

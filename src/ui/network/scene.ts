@@ -1,14 +1,13 @@
 // What the network view draws, as plain data: computed from the props (and a node being
 // dragged) apart from the drawing, like a lab's view computes its layout apart from D3.
-// The drawing (draw.ts) only joins these lists to SVG elements.
+// The drawing (draw.ts) only joins the nodes, links and hulls to SVG elements and hands the
+// messages, positions and all, to the canvas that paints them (canvas.ts).
 
-import { componentsOf } from "../../sim/topology.ts";
-import { HULL_PAD, hullPointsOf, messageSpot, NODE_RADIUS, toView, toViewLength, hullPath, type Point } from "./geometry.ts";
+import { componentsOf } from "../../geometry/topology.ts";
+import { flightLine, HULL_PAD, hullPointsOf, NODE_RADIUS, spotOnLine, toView, toViewLength, hullPath, type FlightLine, type Point } from "./geometry.ts";
 import { placeLabels, type LabelPlace } from "./labels.ts";
-import type { FlyingMessage, KindColour, NetNode } from "../../store/frame.ts";
-
-/** How many message colours the palette has (network.css: --sb-kind-0 … --sb-kind-7). */
-export const KIND_COLOURS = 8;
+import { shapeOf, shapeReach } from "./shapes.ts";
+import type { FlyingMessage, KindColour, NetNode, NodeShape } from "../../store/frame.ts";
 
 export interface SceneInput {
   nodes: readonly NetNode[];
@@ -34,6 +33,8 @@ export interface SceneNode {
   group: number;
   selected: boolean;
   dragging: boolean;
+  /** Its body's shape (the lab's NetNode.shape; circle by default). */
+  shape: NodeShape;
   ariaLabel: string;
   /** Where its id and label go, clear of the other nodes' (labels.ts). */
   text: LabelPlace;
@@ -60,10 +61,10 @@ export interface SceneMessage {
   x: number;
   y: number;
   opacity: number;
-  /** Index into the palette, or -1 for a kind not in the legend. */
+  /** The kind's place in the legend (its colour, palette.ts), or -1 for a kind the lab did not declare. */
   colour: number;
+  falling: boolean;
   selected: boolean;
-  title: string;
 }
 
 export interface Scene {
@@ -75,9 +76,11 @@ export interface Scene {
   reachCircle: { x: number; y: number; r: number } | null;
 }
 
-/** The node's name for screen readers and its tooltip: its visible text first, then its status. */
+/** The node's name for screen readers and its tooltip: its visible text first, then its role (if the lab gives roles), then its status. */
 export function ariaLabelOf(n: NetNode): string {
-  return n.label === "" ? `${n.id}, ${n.status}` : `${n.id} ${n.label}, ${n.status}`;
+  const head = n.label === "" ? n.id : `${n.id} ${n.label}`;
+  const role = n.role === undefined || n.role === "" ? "" : `, ${n.role}`;
+  return `${head}${role}, ${n.status}`;
 }
 
 export function messageTitle(m: FlyingMessage): string {
@@ -95,7 +98,7 @@ export function buildScene(p: SceneInput): Scene {
 
   const centres = unit.map((u) => ({ x: toView(u.x), y: toView(u.y) }));
   const texts = placeLabels(
-    p.nodes.map((n, i) => ({ ...centres[i]!, id: n.id, label: n.label })),
+    p.nodes.map((n, i) => ({ ...centres[i]!, id: n.id, label: n.label, shape: shapeOf(n.shape) })),
     p.textScale ?? 1,
   );
   const nodes: SceneNode[] = p.nodes.map((n, i) => ({
@@ -105,6 +108,7 @@ export function buildScene(p: SceneInput): Scene {
     group: groups[i]!,
     selected: n.id === p.selected,
     dragging: moving?.dragging === true && n.id === moving.id,
+    shape: shapeOf(n.shape),
     ariaLabel: ariaLabelOf(n),
     text: texts[i]!,
   }));
@@ -134,23 +138,37 @@ export function buildScene(p: SceneInput): Scene {
     for (const [group, pts] of members) hulls.push({ key: String(group), group, d: hullPath(hullPointsOf(pts), HULL_PAD) });
   }
 
+  // Thousands of messages a frame, on a few dozen links: each link's line is worked out once.
   const at = new Map<string, SceneNode>();
   for (const n of nodes) at.set(n.node.id, n);
+  const kindIndex = new Map<string, number>();
+  p.kinds.forEach((k, i) => kindIndex.has(k.kind) || kindIndex.set(k.kind, i));
+  const spotOptions = { reducedMotion: p.reducedMotion };
+  const lines = new Map<SceneNode, Map<SceneNode, FlightLine>>();
   const messages: SceneMessage[] = [];
   for (const m of p.messages) {
     const from = at.get(m.from);
     if (from === undefined) continue;
     // A message to a node that does not exist falls from its sender.
     const to = at.get(m.to) ?? from;
-    const spot = messageSpot(m, p.time, from, to, { reducedMotion: p.reducedMotion, inset: NODE_RADIUS });
+    let fromLines = lines.get(from);
+    if (fromLines === undefined) lines.set(from, (fromLines = new Map()));
+    let line = fromLines.get(to);
+    if (line === undefined) {
+      // Flights run between the bodies' rims, whatever their shapes.
+      line = flightLine(from, to, { inset: Math.max(NODE_RADIUS, shapeReach(from.shape), shapeReach(to.shape)) });
+      fromLines.set(to, line);
+    }
+    const spot = spotOnLine(m, p.time, line, spotOptions);
     if (spot === null) continue;
-    const k = p.kinds.findIndex((x) => x.kind === m.kind);
     messages.push({
       message: m,
-      ...spot,
-      colour: k < 0 ? -1 : k % KIND_COLOURS,
+      x: spot.x,
+      y: spot.y,
+      opacity: spot.opacity,
+      colour: kindIndex.get(m.kind) ?? -1,
+      falling: m.state === "falling",
       selected: m.key === p.selected,
-      title: messageTitle(m),
     });
   }
 

@@ -1,5 +1,6 @@
 // What the learner clicked: a node's state as its lab shows it, or a message's contents.
-import { select, usePlayground } from "../../store/playground.ts";
+import { select } from "../../store/controller.ts";
+import { usePlayground } from "../../store/state.ts";
 import { formatTime } from "./Timeline.tsx";
 
 export function Details() {

@@ -1,7 +1,8 @@
 // The fault palette: every control becomes a timeline action at the current virtual time, so
 // the run stays a function of the scenario and a shared link replays it.
 
-import { act, usePlayground } from "../../store/playground.ts";
+import { act } from "../../store/controller.ts";
+import { usePlayground } from "../../store/state.ts";
 import { Slider } from "../controls/Slider.tsx";
 
 export function FaultPalette() {

@@ -2,7 +2,8 @@
 // step asks for one), and the gallery of each lab's scenarios (each a link).
 import { useId } from "react";
 import type { Lab, LessonStep } from "../../labs/types.ts";
-import { applyFromStart, labs, usePlayground } from "../../store/playground.ts";
+import { applyFromStart, labs } from "../../store/controller.ts";
+import { usePlayground } from "../../store/state.ts";
 import { galleryHash } from "../../store/route.ts";
 
 export function LabPicker() {

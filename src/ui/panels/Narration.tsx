@@ -1,7 +1,8 @@
 // Narration: the lab's notes as a scrolling log, each line a link to its moment. It opens in
 // the "What happened" drawer, whose heading it shares.
 import { useEffect, useRef } from "react";
-import { seek, usePlayground } from "../../store/playground.ts";
+import { seek } from "../../store/controller.ts";
+import { usePlayground } from "../../store/state.ts";
 import { formatTime } from "./Timeline.tsx";
 
 export function Narration() {

@@ -2,7 +2,8 @@
 // that apply to one node. Each choice is recorded as a timeline action.
 
 import { useEffect, useRef } from "react";
-import { act, select, usePlayground } from "../../store/playground.ts";
+import { act, select } from "../../store/controller.ts";
+import { usePlayground } from "../../store/state.ts";
 
 export interface MenuAt {
   id: string;

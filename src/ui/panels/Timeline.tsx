@@ -3,7 +3,9 @@
 // the learner plays past the script's end, which stays marked. Every control is a real button or input, so it
 // is reachable by keyboard and named for screen readers.
 
-import { usePlayground, SPEEDS, pause, play, seek, setSpeed, stepBack, stepForward } from "../../store/playground.ts";
+import { pause, play, seek, setSpeed, stepBack, stepForward } from "../../store/controller.ts";
+import { marksOf, usePlayground, SPEEDS } from "../../store/state.ts";
+import { useMemo } from "react";
 
 /** Drawn, not typed: the media-control characters are missing from many system fonts. */
 function Icon({ name }: { name: "back" | "play" | "pause" | "forward" }) {
@@ -35,7 +37,8 @@ export function Timeline() {
   const until = horizon;
   const playing = usePlayground((s) => s.playing);
   const speed = usePlayground((s) => s.speed);
-  const marks = usePlayground((s) => s.marks);
+  const scenario = usePlayground((s) => s.scenario);
+  const marks = useMemo(() => marksOf(scenario), [scenario]);
   return (
     <section className="timeline" aria-label="Timeline">
       <div className="timeline-controls">

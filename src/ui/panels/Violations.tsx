@@ -4,7 +4,8 @@
 // (labs/checking.ts), so it never waits for the end of a run and never stops on a long one.
 
 import type { TraceEvent } from "../../sim/trace.ts";
-import { currentPlayer, seek, usePlayground } from "../../store/playground.ts";
+import { currentPlayer, seek } from "../../store/controller.ts";
+import { usePlayground } from "../../store/state.ts";
 import { formatTime } from "./Timeline.tsx";
 
 /** One line a learner can read: when, who, what (a role change, an append, a commit…). */

@@ -1,134 +1,25 @@
-// The page's store (zustand): one store in slices — the session (which lab and scenario),
-// playback (time, speed, playing), the frame (what the views draw at the current time) and
-// the selection. Actions sit beside the state they change; the player (player.ts) does the
-// simulation work and is kept outside the store, since it is not data.
+// The controller: the run behind the page. It opens what the address asks for (a lab's run or
+// the home page), drives the player (player.ts) with an animation loop, and turns the
+// learner's controls into player calls, then writes what the views draw into the store
+// (state.ts). Browser effects — the title, the address — go through browser.ts.
 
-import { create } from "zustand";
 import { labs } from "../labs/index.ts";
-import type { Lab, Violation } from "../labs/types.ts";
-import { labViews } from "../labs/views.ts";
+import type { Violation } from "../labs/types.ts";
 import type { Run, RunConfig } from "../runtime/types.ts";
-import { encodeScenario } from "../scenario/codec.ts";
-import type { Action, NetworkSpec, Scenario } from "../scenario/types.ts";
 import type { TraceEvent } from "../sim/trace.ts";
-import { messageKindOf, rolesOf, type NodeView } from "../sim/types.ts";
-import type { FlyingMessage, NetNode, NodeShape } from "./frame.ts";
+import { messageKindOf, rolesOf } from "../sim/types.ts";
+import { setAddress, setTitle, pageAddress } from "./browser.ts";
+import type { NetNode, NodeShape } from "./frame.ts";
 import { messagesAt } from "./messages.ts";
 import { Player, type ActionAt } from "./player.ts";
 import { openHash, type Opened } from "./route.ts";
+import { initial, usePlayground, type Note, type PlaygroundState } from "./state.ts";
+import { encodeScenario } from "../scenario/codec.ts";
 
-/** Playback speeds, in virtual ms per real ms: from slow motion to fast-forward. */
-export const SPEEDS = [0.02, 0.05, 0.1, 0.25, 1, 4, 20, 100] as const;
-export const DEFAULT_SPEED = 0.1;
 /** How roles are told apart in the network view, in the order a lab declares its roles. */
 const SHAPES: readonly NodeShape[] = ["circle", "square", "diamond", "hexagon"];
 /** Narration lines kept for the log. */
 const NOTES_KEPT = 300;
-
-export interface Note {
-  seq: number;
-  t: number;
-  node: string;
-  text: string;
-}
-
-export interface Mark {
-  t: number;
-  label: string;
-}
-
-export interface NodeRow {
-  id: string;
-  view: NodeView;
-}
-
-interface SessionSlice {
-  /** The home page (every lab as a card) instead of a lab. */
-  home: boolean;
-  lab: Lab | null;
-  scenario: Scenario | null;
-  /** Why the address could not be honoured (a bad link), shown above the lab. */
-  notice: string | null;
-  /** Why the run could not start or stopped. */
-  error: string | null;
-  /** Whether the current scenario was edited or came from a link (the URL then carries it). */
-  shared: boolean;
-}
-
-interface PlaybackSlice {
-  time: number;
-  /** Where the scenario's script ends (its `until`); play goes on past it. */
-  scriptEnd: number;
-  /** How far the run goes: the script's end, or as far as the learner has played. */
-  horizon: number;
-  playing: boolean;
-  speed: number;
-}
-
-/** The learner's last action replaced later ones: say so, and offer to put them back. */
-export interface Undo {
-  message: string;
-  before: readonly Action[];
-  from: number;
-}
-
-interface FrameSlice {
-  nodes: NetNode[];
-  rows: NodeRow[];
-  messages: FlyingMessage[];
-  notes: Note[];
-  marks: Mark[];
-  hash: string;
-  events: number;
-  reach: number;
-  workers: number;
-  /** The lab's params as they stand at the current time. */
-  params: Record<string, unknown>;
-  /** The network as it stands at the current time (after any `set`), null before a run. */
-  network: NetworkSpec | null;
-  /** What the lab's checks found so far, live (checking.ts). */
-  violations: readonly Violation[];
-  /** The lab's reducers' states by id: what its stage draws. */
-  series: Readonly<Record<string, unknown>>;
-}
-
-interface SelectionSlice {
-  selected: string | null;
-  undo: Undo | null;
-}
-
-export type PlaygroundState = SessionSlice & PlaybackSlice & FrameSlice & SelectionSlice;
-
-const initial: PlaygroundState = {
-  home: false,
-  lab: null,
-  scenario: null,
-  notice: null,
-  error: null,
-  shared: false,
-  time: 0,
-  scriptEnd: 0,
-  horizon: 0,
-  playing: false,
-  speed: DEFAULT_SPEED,
-  nodes: [],
-  rows: [],
-  messages: [],
-  notes: [],
-  marks: [],
-  hash: "",
-  events: 0,
-  reach: 0.35,
-  workers: 0,
-  params: {},
-  network: null,
-  violations: [],
-  series: {},
-  selected: null,
-  undo: null,
-};
-
-export const usePlayground = create<PlaygroundState>(() => initial);
 
 // ---------------------------------------------------------------------------------------------
 // The controller: the player and the animation loop. One player at a time; `generation` lets
@@ -159,7 +50,7 @@ export function openAddress(hash: string): Promise<void> {
   if (opened === "home") {
     closeRun();
     set({ ...initial, speed: get().speed, home: true });
-    document.title = "splitbrain — learn distributed systems by breaking them";
+    setTitle("splitbrain — learn distributed systems by breaking them");
     return Promise.resolve();
   }
   return open(opened, hash.startsWith("#s=") && opened.notice === null);
@@ -185,9 +76,10 @@ export async function open(o: Opened, shared: boolean): Promise<void> {
     shared,
     scriptEnd: o.scenario.until,
     horizon: o.scenario.until,
-    marks: marksOf(o.scenario),
+    // Parsed, defaults filled: a lab's panel reads them before the run's first frame.
+    params: o.params,
   });
-  document.title = `${o.lab.title} — splitbrain`;
+  setTitle(`${o.lab.title} — splitbrain`);
   try {
     const p = await Player.start(o.lab, o.scenario, o.params, { startLive });
     if (gen !== generation) {
@@ -210,7 +102,6 @@ export async function refresh(): Promise<void> {
   const views = await p.views();
   if (gen !== generation) return;
   const e = p.engine;
-  const ui = labViews[p.lab.id];
   const kindOf = (msg: unknown) => messageKindOf(p.lab.protocol, msg) ?? "message";
   const roles = rolesOf(p.lab.protocol);
   const events = p.trace.events;
@@ -225,7 +116,6 @@ export async function refresh(): Promise<void> {
     horizon: p.horizon,
     hash: p.trace.hash(),
     events: p.trace.length,
-    reach: e.reach,
     workers: p.workerCount,
     params: e.params,
     network: e.net.spec,
@@ -238,9 +128,9 @@ export async function refresh(): Promise<void> {
         y: e.pos[i]!.y,
         status: e.status[i]!,
         group: e.groups[i]!,
-        label: e.status[i] === "up" ? (ui?.label(view) ?? view.status) : e.status[i]!,
+        label: e.status[i] === "up" ? p.lab.label(view) : e.status[i]!,
       };
-      const tone = e.status[i] === "up" ? ui?.tone?.(view) : undefined;
+      const tone = e.status[i] === "up" ? p.lab.tone?.(view) : undefined;
       if (tone !== undefined) n.tone = tone;
       if (roles.length > 0) {
         const role = e.scenario.nodes[i]?.role ?? roles[0]!;
@@ -268,27 +158,6 @@ function notesOf(events: readonly TraceEvent[]): Note[] {
   return out.reverse();
 }
 
-function marksOf(s: Scenario): Mark[] {
-  return s.timeline.map((a) => ({ t: a.t, label: actionLabel(a) }));
-}
-
-export function actionLabel(a: Action): string {
-  switch (a.do) {
-    case "partition":
-      return `partition ${a.groups.map((g) => `{${g.join(", ")}}`).join(" ")}`;
-    case "heal":
-      return "heal";
-    case "crash":
-    case "restart":
-      return `${a.do} ${a.node}`;
-    case "set":
-      return `set ${a.path} = ${JSON.stringify(a.value)}`;
-    case "command":
-      return `command to ${a.node}: ${typeof a.cmd === "string" ? a.cmd : JSON.stringify(a.cmd)}`;
-    case "move":
-      return `move ${a.node}`;
-  }
-}
 
 // ---------------------------------------------------------------------------------------------
 // Playback. The loop plays whichever player is current; a frame still working for a player
@@ -311,7 +180,7 @@ export function pause(): void {
   set({ playing: false });
   // The address follows the run: having played past the script's end is part of it.
   const p = player;
-  if (p !== null && get().shared) history.replaceState(null, "", "#s=" + encodeScenario(p.linkScenario));
+  if (p !== null && get().shared) setAddress("#s=" + encodeScenario(p.linkScenario));
 }
 
 export function togglePlay(): void {
@@ -409,8 +278,8 @@ export function applyFromStart(changes: readonly { path: string; value: unknown 
 }
 
 function edited(p: Player, extra: Partial<PlaygroundState>): void {
-  set({ scenario: p.scenario, marks: marksOf(p.scenario), shared: true, ...extra });
-  history.replaceState(null, "", "#s=" + encodeScenario(p.linkScenario));
+  set({ scenario: p.scenario, shared: true, ...extra });
+  setAddress("#s=" + encodeScenario(p.linkScenario));
 }
 
 export function dismissUndo(): void {
@@ -423,7 +292,7 @@ export function select(id: string | null): void {
 
 export function shareLink(): string {
   const s = player?.linkScenario ?? get().scenario;
-  const here = location.href.replace(/#.*$/, "");
+  const here = pageAddress();
   return s === null ? here : `${here}#s=${encodeScenario(s)}`;
 }
 

@@ -1,0 +1,38 @@
+// What a lab's page half receives: its panel's and its stage's props. Apart from the registry
+// (views.ts), so that each lab's view imports these types without importing the registry that
+// imports it.
+
+import type { ComponentType } from "react";
+import type { ActionAt } from "../scenario/types.ts";
+import type { TraceEvent } from "../sim/trace.ts";
+import type { NodeView } from "../sim/types.ts";
+
+export interface LabViewProps {
+  nodes: { id: string; view: NodeView }[];
+  time: number;
+  /** The lab's params as they stand now (after any `set params.*` so far). */
+  params: Record<string, unknown>;
+  /** Record an action at the current time (a client command, a rule switch). */
+  act(a: ActionAt): void;
+  /** Trace events in memory, for panels that show history (violations, seeks). */
+  events: readonly TraceEvent[];
+  /** Seek the playground to a time. */
+  seek(t: number): void;
+}
+
+/** What a lab's stage draws from: its reducers' series over the whole run, and the time. */
+export interface LabStageProps {
+  /** The lab's reducers' states by id (labs/checking.ts). */
+  series: Readonly<Record<string, unknown>>;
+  time: number;
+  nodes: { id: string; view: NodeView }[];
+  params: Record<string, unknown>;
+  act(a: ActionAt): void;
+  seek(t: number): void;
+}
+
+export interface LabUi {
+  View: ComponentType<LabViewProps>;
+  /** The lab's own stage (a ring, a space-time diagram), shown beside the network view or instead of it. */
+  stage?: { title: string; Stage: ComponentType<LabStageProps> };
+}

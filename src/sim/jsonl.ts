@@ -1,0 +1,424 @@
+// The trace's JSON lines as bytes, written straight into one reusable buffer.
+//
+// The trace hash is SHA-256 over `JSON.stringify(event) + "\n"` for every event, as UTF-8.
+// Building those strings and encoding them cost more than the simulation itself on long runs,
+// so the hash is fed from here instead: each line is written as UTF-8 into a buffer that is
+// handed to a sink (the hasher, and in the CLI the --trace file too) whenever it fills.
+// Hashing cares only about the byte stream, so chunks split lines anywhere.
+//
+// The bytes are exactly those of JSON.stringify (src/sim/jsonl.test.ts checks it on random
+// events: unicode, escapes, lone surrogates, -0, 1e21, fractional times). Events the engine
+// builds itself — its send, deliver, drop, timer and note literals — come with a Shape saying
+// which literal built them, so their keys need not be looked at; any other event (observations,
+// tests, a trace pushed by hand) goes through JSON.stringify.
+
+import { writeShortest } from "./shortest.ts";
+import type { TraceEvent } from "./trace.ts";
+
+/** The text the writer gives a number (for tests: it must be JSON.stringify's). */
+export function jsonNumber(n: number): string {
+  let out = "";
+  const w = new LineWriter((chunk) => (out += new TextDecoder().decode(chunk)), 64);
+  w.line({ t: n, seq: 0, kind: "timer", node: "", name: "" }, Shape.TIMER);
+  w.flush();
+  return out.slice('{"t":'.length, out.indexOf(',"seq":'));
+}
+
+/** Which of the engine's own event literals built an event; ANY when nobody says. */
+export const Shape = {
+  /** Anything: serialized with JSON.stringify. */
+  ANY: 0,
+  /** {t, seq, kind: "deliver", from, to, id} */
+  DELIVER: 1,
+  /** {t, seq, kind: "drop", from, to, id, reason} */
+  DROP: 2,
+  /** {t, seq, kind: "timer", node, name} */
+  TIMER: 3,
+  /** {t, seq, kind: "note", node, text} */
+  NOTE: 4,
+  /** {t, seq, kind: "send", from, to, id, msg} with `arrive` last when the message was not lost */
+  SEND: 5,
+} as const;
+export type Shape = (typeof Shape)[keyof typeof Shape];
+
+const encoder = new TextEncoder();
+
+/** ASCII text as little-endian 32-bit words: written four bytes at a time (see `lit`). */
+interface Ascii {
+  length: number;
+  words: Uint32Array;
+}
+
+function ascii(text: string): Ascii {
+  const bytes = encoder.encode(text);
+  const words = new Uint32Array(Math.ceil(bytes.length / 4));
+  for (let i = 0; i < bytes.length; i++) words[i >> 2]! |= bytes[i]! << (8 * (i & 3));
+  return { length: bytes.length, words };
+}
+
+const T = ascii('{"t":');
+const SEQ = ascii(',"seq":');
+const DELIVER = ascii(',"kind":"deliver","from":');
+const DROP = ascii(',"kind":"drop","from":');
+const SEND = ascii(',"kind":"send","from":');
+const TIMER = ascii(',"kind":"timer","node":');
+const NOTE = ascii(',"kind":"note","node":');
+const TO = ascii(',"to":');
+const ID = ascii(',"id":');
+const REASON = ascii(',"reason":');
+const NAME = ascii(',"name":');
+const TEXT = ascii(',"text":');
+const MSG = ascii(',"msg":');
+const ARRIVE = ascii(',"arrive":[');
+const TRUE = ascii("true");
+const FALSE = ascii("false");
+const NULL = ascii("null");
+
+/** Recent fractional numbers and their text: 2^CACHE_BITS slots of up to 36 bytes (9 words). */
+const CACHE_BITS = 12;
+const CACHE_WORDS = 9;
+const cacheKeys = new Float64Array(1 << CACHE_BITS).fill(NaN);
+const cacheLengths = new Uint8Array(1 << CACHE_BITS);
+const cacheWords = new Uint32Array((1 << CACHE_BITS) * CACHE_WORDS);
+const numBits = new Float64Array(1);
+const numWords = new Uint32Array(numBits.buffer);
+
+/**
+ * for-in lists inherited enumerable keys too, which JSON leaves out: plain objects are written
+ * here only while Object.prototype has none (someone adding one is not our business to fix).
+ */
+let plainPrototype = true;
+/** Re-checked by each feed (trace.ts), so a polluted prototype is noticed before it matters. */
+export function checkPrototype(): void {
+  plainPrototype = true;
+  for (const _ in {}) plainPrototype = false;
+}
+
+const QUOTE = 0x22;
+const BACKSLASH = 0x5c;
+
+/**
+ * Writes JSON lines into a buffer and hands full buffers to `sink`. The chunk passed to the
+ * sink is only valid during the call (the buffer is reused): hashers and file writes copy it.
+ */
+export class LineWriter {
+  private buf: Uint8Array;
+  /** The same bytes, for writing four at a time. */
+  private view: DataView;
+  private pos = 0;
+  /** While a message is written: grow instead of flushing, so it can be rewritten. */
+  private hold = false;
+
+  constructor(
+    public sink: (chunk: Uint8Array) => void,
+    size = 1 << 16,
+  ) {
+    this.buf = new Uint8Array(size);
+    this.view = new DataView(this.buf.buffer);
+  }
+
+  /** Hand whatever is buffered to the sink. */
+  flush(): void {
+    if (this.pos === 0) return;
+    const chunk = this.buf.subarray(0, this.pos);
+    this.pos = 0;
+    this.sink(chunk);
+  }
+
+  /** Drop whatever is buffered (a line that threw half-way). */
+  discard(): void {
+    this.pos = 0;
+  }
+
+  /** Write `JSON.stringify(e) + "\n"`; `shape` says which engine literal built `e`, if any. */
+  line(e: TraceEvent, shape: number): void {
+    if (shape === Shape.ANY || !this.engineLine(e, shape)) this.json(JSON.stringify(e));
+    this.room(1);
+    this.buf[this.pos++] = 0x0a;
+  }
+
+  /** The engine's own literals, without looking at their keys. False: write it generically. */
+  private engineLine(e: TraceEvent, shape: number): boolean {
+    switch (shape) {
+      case Shape.DELIVER:
+        if (e.kind !== "deliver") return false;
+        this.head(e, DELIVER);
+        this.str(e.from!);
+        this.lit(TO);
+        this.str(e.to!);
+        this.lit(ID);
+        this.num(e.id!);
+        break;
+      case Shape.DROP:
+        if (e.kind !== "drop" || typeof e.reason !== "string") return false;
+        this.head(e, DROP);
+        this.str(e.from!);
+        this.lit(TO);
+        this.str(e.to!);
+        this.lit(ID);
+        this.num(e.id!);
+        this.lit(REASON);
+        this.str(e.reason);
+        break;
+      case Shape.TIMER:
+        // A protocol names its timers; a name that is not a string is written as JSON has it.
+        if (e.kind !== "timer" || typeof e.name !== "string") return false;
+        this.head(e, TIMER);
+        this.str(e.node!);
+        this.lit(NAME);
+        this.str(e.name);
+        break;
+      case Shape.NOTE:
+        if (e.kind !== "note" || typeof e.text !== "string") return false;
+        this.head(e, NOTE);
+        this.str(e.node!);
+        this.lit(TEXT);
+        this.str(e.text);
+        break;
+      case Shape.SEND: {
+        if (e.kind !== "send") return false;
+        const msg = e.msg;
+        // toJSON is called with the key ("msg"); stringifying msg alone would pass "".
+        if (typeof msg === "object" && msg !== null && typeof (msg as { toJSON?: unknown }).toJSON === "function") return false;
+        this.head(e, SEND);
+        this.str(e.from!);
+        this.lit(TO);
+        this.str(e.to!);
+        this.lit(ID);
+        this.num(e.id!);
+        this.message(msg);
+        const arrive = e.arrive as number[] | undefined;
+        if (arrive !== undefined) {
+          this.lit(ARRIVE);
+          for (let k = 0; k < arrive.length; k++) {
+            if (k > 0) {
+              this.room(1);
+              this.buf[this.pos++] = 0x2c;
+            }
+            this.num(arrive[k]!);
+          }
+          this.room(1);
+          this.buf[this.pos++] = 0x5d;
+        }
+        break;
+      }
+      default:
+        return false;
+    }
+    this.room(1);
+    this.buf[this.pos++] = 0x7d;
+    return true;
+  }
+
+  /** `,"msg":<msg>`, or nothing for a message JSON leaves out (undefined, a function). */
+  private message(msg: unknown): void {
+    if (msg === undefined || typeof msg === "function" || typeof msg === "symbol") return;
+    this.lit(MSG);
+    // Plain data (what protocols send) is written here; anything else by JSON.stringify.
+    if (typeof msg !== "object" || msg === null || !plainPrototype) {
+      this.json(JSON.stringify(msg));
+      return;
+    }
+    const start = this.pos;
+    this.hold = true;
+    const ok = this.value(msg, 0);
+    this.hold = false;
+    if (!ok) {
+      this.pos = start;
+      this.json(JSON.stringify(msg));
+    }
+  }
+
+  /**
+   * A plain JSON value (object, array, string, number, boolean, null) as JSON.stringify writes
+   * it inside an object or array; false (leaving junk to be overwritten) for anything it leaves
+   * to JSON.stringify: toJSON, class instances, boxed primitives, bigints, deep nesting.
+   */
+  private value(v: unknown, depth: number): boolean {
+    switch (typeof v) {
+      case "string":
+        this.str(v);
+        return true;
+      case "number":
+        this.num(v);
+        return true;
+      case "boolean":
+        this.lit(v ? TRUE : FALSE);
+        return true;
+      case "object":
+        break;
+      default:
+        return false;
+    }
+    if (v === null) {
+      this.lit(NULL);
+      return true;
+    }
+    if (depth > 32) return false;
+    if (Array.isArray(v)) {
+      if (Object.getPrototypeOf(v) !== Array.prototype) return false;
+      this.byte(0x5b);
+      for (let i = 0; i < v.length; i++) {
+        if (i > 0) this.byte(0x2c);
+        const x: unknown = v[i];
+        if (x === undefined || typeof x === "function" || typeof x === "symbol") this.lit(NULL);
+        else if (!this.value(x, depth + 1)) return false;
+      }
+      this.byte(0x5d);
+      return true;
+    }
+    const proto: unknown = Object.getPrototypeOf(v);
+    if (proto !== Object.prototype && proto !== null) return false;
+    const o = v as Record<string, unknown>;
+    if (typeof o.toJSON === "function") return false;
+    this.byte(0x7b);
+    let first = true;
+    for (const key in o) {
+      const x = o[key];
+      if (x === undefined || typeof x === "function" || typeof x === "symbol") continue;
+      if (first) first = false;
+      else this.byte(0x2c);
+      this.str(key);
+      this.byte(0x3a);
+      if (!this.value(x, depth + 1)) return false;
+    }
+    this.byte(0x7d);
+    return true;
+  }
+
+  private byte(b: number): void {
+    this.room(1);
+    this.buf[this.pos++] = b;
+  }
+
+  /** `{"t":<t>,"seq":<seq>,"kind":"…","<first key>":` */
+  private head(e: TraceEvent, kindAndKey: Ascii): void {
+    this.lit(T);
+    this.num(e.t);
+    this.lit(SEQ);
+    this.num(e.seq);
+    this.lit(kindAndKey);
+  }
+
+  /**
+   * Make sure `n` more bytes fit: flush, or grow the buffer for one huge line, or while a
+   * message is being written (`hold`: it may still be rewritten by JSON.stringify).
+   */
+  private room(n: number): void {
+    if (this.pos + n <= this.buf.length) return;
+    if (this.hold) {
+      const grown = new Uint8Array(Math.max(this.pos + n, 2 * this.buf.length));
+      grown.set(this.buf.subarray(0, this.pos));
+      this.buf = grown;
+      this.view = new DataView(grown.buffer);
+      return;
+    }
+    this.flush();
+    if (n > this.buf.length) {
+      this.buf = new Uint8Array(Math.max(n, 2 * this.buf.length));
+      this.view = new DataView(this.buf.buffer);
+    }
+  }
+
+  /** A constant, a word at a time: up to 3 bytes past it get written, then overwritten. */
+  private lit(a: Ascii): void {
+    this.room(a.length + 3);
+    const view = this.view;
+    const words = a.words;
+    const p = this.pos;
+    for (let i = 0; i < words.length; i++) view.setUint32(p + 4 * i, words[i]!, true);
+    this.pos = p + a.length;
+  }
+
+  /** A number as JSON writes it: the shortest round-trip form, "null" when not finite. */
+  private num(n: number): void {
+    if (n >= 0 && n <= 0x7fffffff && (n | 0) === n) {
+      // Whole numbers (seq, message ids, many times): digits without a string (-0 is "0").
+      // (`| 0` keeps the arithmetic in integers: % on a double is a slow call.)
+      this.room(10);
+      const buf = this.buf;
+      let x = n | 0;
+      let len = 1;
+      for (let y = x; y >= 10; y = (y / 10) | 0) len++;
+      let p = this.pos + len;
+      this.pos = p;
+      do {
+        const q = (x / 10) | 0;
+        buf[--p] = 0x30 + x - q * 10;
+        x = q;
+      } while (x > 0);
+      return;
+    }
+    // Times with a fraction: the shortest digits written here, or (rarely) by V8. A time comes
+    // back often (a send's arrival is its deliver's t; events at one instant share theirs), so
+    // recent ones are kept, as bytes, in a small table indexed by their bits.
+    this.room(4 * CACHE_WORDS);
+    const view = this.view;
+    const pos = this.pos;
+    numBits[0] = n;
+    const index = Math.imul(numWords[0]! ^ numWords[1]!, 0x9e3779b1) >>> (32 - CACHE_BITS);
+    const slot = index * CACHE_WORDS;
+    if (cacheKeys[index] === n) {
+      const len = cacheLengths[index]!;
+      for (let i = 0; 4 * i < len; i++) view.setUint32(pos + 4 * i, cacheWords[slot + i]!, true);
+      this.pos = pos + len;
+      return;
+    }
+    const end = writeShortest(this.buf, pos, n);
+    if (end < 0) {
+      this.json(Number.isFinite(n) ? "" + n : "null");
+      return;
+    }
+    this.pos = end;
+    const len = end - pos;
+    cacheKeys[index] = n;
+    cacheLengths[index] = len;
+    for (let i = 0; 4 * i < len; i++) cacheWords[slot + i] = view.getUint32(pos + 4 * i, true);
+  }
+
+  /** A string as a JSON string; plain printable ASCII is copied as it is. */
+  private str(s: string): void {
+    const n = s.length;
+    this.room(n + 2);
+    const buf = this.buf;
+    let p = this.pos;
+    buf[p++] = QUOTE;
+    for (let i = 0; i < n; i++) {
+      const c = s.charCodeAt(i);
+      if (c < 0x20 || c >= 0x7f || c === QUOTE || c === BACKSLASH) {
+        // Escapes, unicode or lone surrogates: JSON.stringify says how, in full.
+        this.json(JSON.stringify(s));
+        return;
+      }
+      buf[p++] = c;
+    }
+    buf[p++] = QUOTE;
+    this.pos = p;
+  }
+
+  /** Text that is already JSON, as UTF-8. */
+  private json(s: string): void {
+    const n = s.length;
+    this.room(n);
+    const buf = this.buf;
+    let p = this.pos;
+    for (let i = 0; i < n; i++) {
+      const c = s.charCodeAt(i);
+      if (c >= 0x80) {
+        this.pos = p;
+        this.utf8(s, i);
+        return;
+      }
+      buf[p++] = c;
+    }
+    this.pos = p;
+  }
+
+  /** The rest of `s` from `from`, through TextEncoder (JSON text holds no lone surrogates). */
+  private utf8(s: string, from: number): void {
+    const rest = from === 0 ? s : s.slice(from);
+    this.room(3 * rest.length);
+    const { written } = encoder.encodeInto(rest, this.buf.subarray(this.pos));
+    this.pos += written;
+  }
+}
