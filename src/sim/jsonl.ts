@@ -13,7 +13,7 @@
 // tests, a trace pushed by hand) goes through JSON.stringify.
 
 import { writeShortest } from "./shortest.ts";
-import type { TraceEvent } from "./trace.ts";
+import type { TraceEvent } from "./event.ts";
 
 /** The text the writer gives a number (for tests: it must be JSON.stringify's). */
 export function jsonNumber(n: number): string {
@@ -108,6 +108,10 @@ export class LineWriter {
   private pos = 0;
   /** While a message is written: grow instead of flushing, so it can be rewritten. */
   private hold = false;
+  /** The last seq written by `seq` and its digits (ASCII), or lastSeq < 0. */
+  private lastSeq = -2;
+  private readonly seqDigits = new Uint8Array(16);
+  private seqLength = 0;
 
   constructor(
     public sink: (chunk: Uint8Array) => void,
@@ -296,8 +300,40 @@ export class LineWriter {
     this.lit(T);
     this.num(e.t);
     this.lit(SEQ);
-    this.num(e.seq);
+    this.seq(e.seq);
     this.lit(kindAndKey);
+  }
+
+  /** A seq: usually the last one plus one, so its digits are the last ones counted up. */
+  private seq(n: number): void {
+    const digits = this.seqDigits;
+    if (n !== this.lastSeq + 1 || this.lastSeq < 0 || n > 0x7fffffff) {
+      this.num(n);
+      if (n >= 0 && n <= 0x7fffffff && (n | 0) === n) {
+        // Remember its digits (just written) for the next one.
+        let len = 1;
+        for (let y = n | 0; y >= 10; y = (y / 10) | 0) len++;
+        for (let i = 0; i < len; i++) digits[i] = this.buf[this.pos - len + i]!;
+        this.seqLength = len;
+        this.lastSeq = n;
+      } else this.lastSeq = -2;
+      return;
+    }
+    let len = this.seqLength;
+    let i = len - 1;
+    while (i >= 0 && digits[i] === 0x39) digits[i--] = 0x30;
+    if (i >= 0) digits[i]!++;
+    else {
+      digits.copyWithin(1, 0, len);
+      digits[0] = 0x31;
+      this.seqLength = ++len;
+    }
+    this.room(len);
+    const buf = this.buf;
+    const p = this.pos;
+    for (let j = 0; j < len; j++) buf[p + j] = digits[j]!;
+    this.pos = p + len;
+    this.lastSeq = n;
   }
 
   /**

@@ -81,3 +81,32 @@ export class Result {
 export function simulate(protocol: Protocol<any, any, any>, draft: Omit<ScenarioDraft, "lab"> & { lab?: string } = {}, params?: Record<string, unknown>): Harness {
   return new Harness(protocol, draft, params);
 }
+
+/**
+ * A hand-written trace for checker tests: each event 10 ms after the last (or at `at(t)`),
+ * numbered in order. Labs extend it with their own observations (Raft's `role`, `append`…).
+ */
+export class TraceBuilder {
+  readonly events: TraceEvent[] = [];
+  protected t = 0;
+
+  at(t: number): this {
+    this.t = t;
+    return this;
+  }
+  add(kind: string, fields: Record<string, unknown>): number {
+    const seq = this.events.length;
+    this.events.push({ t: this.t, seq, kind, ...fields });
+    this.t += 10;
+    return seq;
+  }
+  crash(node: string): number {
+    return this.add("crash", { node });
+  }
+  restart(node: string): number {
+    return this.add("restart", { node });
+  }
+  fail(node: string): number {
+    return this.add("fail", { node, error: "boom" });
+  }
+}

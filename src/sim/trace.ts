@@ -13,17 +13,8 @@ import { sha256 } from "@noble/hashes/sha2.js";
 import { bytesToHex } from "@noble/hashes/utils.js";
 import { LineWriter, Shape, checkPrototype } from "./jsonl.ts";
 
-export interface TraceEvent {
-  t: number;
-  seq: number;
-  kind: string;
-  node?: string;
-  from?: string;
-  to?: string;
-  id?: number;
-  msg?: unknown;
-  [field: string]: unknown;
-}
+export type { TraceEvent } from "./event.ts";
+import type { TraceEvent } from "./event.ts";
 
 export const HASH_HEX_DIGITS = 16;
 

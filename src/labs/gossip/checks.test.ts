@@ -2,7 +2,7 @@ import * as v from "valibot";
 import { describe, expect, it } from "vitest";
 import { scenario } from "../../scenario/build.ts";
 import type { Scenario } from "../../scenario/types.ts";
-import { simulate } from "../../sim/testing.ts";
+import { simulate, TraceBuilder } from "../../sim/testing.ts";
 import type { TraceEvent } from "../../sim/trace.ts";
 import type { Check, Violation } from "../types.ts";
 import { checks, convergence, monotonic, noInvention } from "./checks.ts";
@@ -19,20 +19,7 @@ const SCENARIO = scenario({ lab: "gossip", nodes: 3, until: 10_000 });
  * Hand-written traces: each call appends one event and returns its seq. Events come 10 ms apart
  * unless `at` moves the clock.
  */
-class Tr {
-  readonly events: TraceEvent[] = [];
-  private t = 0;
-
-  at(t: number): this {
-    this.t = t;
-    return this;
-  }
-  add(kind: string, fields: Record<string, unknown>): number {
-    const seq = this.events.length;
-    this.events.push({ t: this.t, seq, kind, ...fields });
-    this.t += 10;
-    return seq;
-  }
+class Tr extends TraceBuilder {
   /** A client's command reaching a node that is up. */
   command(node: string, cmd: unknown = "inc"): number {
     return this.add("command", { node, cmd });
@@ -44,15 +31,6 @@ class Tr {
   /** A node reporting its total (the protocol's `observe value`). */
   value(node: string, total: number): number {
     return this.add("value", { node, total });
-  }
-  crash(node: string): number {
-    return this.add("crash", { node });
-  }
-  restart(node: string): number {
-    return this.add("restart", { node });
-  }
-  fail(node: string): number {
-    return this.add("fail", { node, error: "boom" });
   }
   partition(groups: string[][]): number {
     return this.add("partition", { groups });

@@ -1,6 +1,7 @@
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import { scenario } from "../../scenario/build.ts";
+import { TraceBuilder } from "../../sim/testing.ts";
 import type { TraceEvent } from "../../sim/trace.ts";
 import type { Check, Violation } from "../types.ts";
 import {
@@ -16,16 +17,7 @@ import {
 const SCENARIO = scenario({ lab: "raft", nodes: 5 });
 
 /** Hand-written traces: each call appends one event 10 ms after the last and returns its seq. */
-class Tr {
-  readonly events: TraceEvent[] = [];
-  private t = 0;
-
-  add(kind: string, fields: Record<string, unknown>): number {
-    const seq = this.events.length;
-    this.events.push({ t: this.t, seq, kind, ...fields });
-    this.t += 10;
-    return seq;
-  }
+class Tr extends TraceBuilder {
   role(node: string, role: "follower" | "candidate" | "leader", term: number): number {
     return this.add("role", { node, role, term });
   }
@@ -40,15 +32,6 @@ class Tr {
   }
   apply(node: string, index: number, term: number, cmd: unknown): number {
     return this.add("apply", { node, index, term, cmd });
-  }
-  crash(node: string): number {
-    return this.add("crash", { node });
-  }
-  restart(node: string): number {
-    return this.add("restart", { node });
-  }
-  fail(node: string): number {
-    return this.add("fail", { node, error: "boom" });
   }
   /** The same entry appended on each of `nodes`, in order. */
   replicate(nodes: string[], index: number, term: number, cmd: unknown): number[] {
