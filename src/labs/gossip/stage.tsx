@@ -12,7 +12,10 @@ const PAD = { left: 44, right: 12, top: 12, bottom: 28 };
 
 export function AgreementStage({ series, time, seek }: LabStageProps) {
   const s = series.agreement as Agreement | undefined;
-  const points = (s?.points ?? []).filter((p) => p.t <= time);
+  const seen = (s?.points ?? []).filter((p) => p.t <= time);
+  // The last state holds until now: carry it to the current time.
+  const tail = seen[seen.length - 1];
+  const points = tail !== undefined && tail.t < time ? [...seen, { ...tail, t: time }] : seen;
   const top = Math.max(1, ...points.map((p) => Math.max(p.made, p.hi ?? 0)));
   const x = scaleLinear().domain([0, Math.max(1000, time)]).range([PAD.left, W - PAD.right]);
   const y = scaleLinear().domain([0, top]).nice().range([H - PAD.bottom, PAD.top]);
