@@ -15,6 +15,11 @@ interface WindowEvent extends BatchItem {
 
 export function nodeWorkerApi(resolve: (labId: string) => Protocols | undefined): NodeWorkerApi {
   let runner: NodeRunner | undefined;
+  let protocols: Protocols | undefined;
+  const protocolsOf = (): Protocols => {
+    if (protocols === undefined) throw new Error("node worker used before setup");
+    return protocols;
+  };
   const slots = new Map<number, NodeSlot>();
 
   const need = (): NodeRunner => {
@@ -31,6 +36,7 @@ export function nodeWorkerApi(resolve: (labId: string) => Protocols | undefined)
     setup(s: WorkerSetup) {
       const protocol = resolve(s.labId);
       if (protocol === undefined) throw new Error(`unknown lab "${s.labId}"`);
+      protocols = protocol;
       runner = new NodeRunner(protocol, peerTable(s.ids), s.params, roleTable(s.nodesAll, protocol));
       slots.clear();
       for (const n of s.nodes) slots.set(n.index, newSlot(s.seed, n));
@@ -76,6 +82,14 @@ export function nodeWorkerApi(resolve: (labId: string) => Protocols | undefined)
       return need().handle(slotOf(node), { kind: "command", cmd }, t);
     },
 
+    members(all) {
+      need().setMembers(peerTable(all.map((m) => m.id)), roleTable(all, protocolsOf()));
+    },
+
+    remove(node) {
+      need().remove(slotOf(node));
+    },
+
     setClock(node, field, value) {
       need().setClock(slotOf(node), field, value);
     },
@@ -97,6 +111,8 @@ export function nodeWorkerApi(resolve: (labId: string) => Protocols | undefined)
 
     restore(list, params) {
       const r = need();
+      // The snapshot's slots replace what this worker held (a node that joined later is gone).
+      slots.clear();
       for (const { index, slot } of list) slots.set(index, slot);
       r.forget();
       r.setParams(params);

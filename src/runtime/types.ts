@@ -90,6 +90,10 @@ export interface NodeWorkerApi {
   command(node: number, cmd: unknown, t: number): Outcome;
   setParams(params: Record<string, unknown>): void;
   setClock(node: number, field: string, value: unknown): void;
+  /** The nodes in the run changed (one joined or left): every node still in it, with its role. */
+  members(all: { id: string; role?: string | undefined }[]): void;
+  /** A node this worker holds left the run. */
+  remove(node: number): void;
   views(): { node: number; view: NodeView }[];
   snapshot(): { index: number; slot: NodeSlot }[];
   /** Replace the slots held, and run on under `params` (the engine's, as of the snapshot). */

@@ -16,7 +16,7 @@
 import * as Comlink from "comlink";
 import { Engine, nodeFirst, type FollowUp, type NodeEvent } from "../sim/engine.ts";
 import { minLatency } from "../sim/network.ts";
-import type { NodeSlot, Outcome } from "../sim/node.ts";
+import type { NodeSetup, NodeSlot, Outcome } from "../sim/node.ts";
 import { EventQueue } from "../sim/queue.ts";
 import type { NodeView } from "../sim/types.ts";
 import type { BatchItem, NodeWorkerApi, Run, RunConfig, RunSnapshot } from "./types.ts";
@@ -62,9 +62,12 @@ export async function startInWorkers(cfg: RunConfig, opts: WorkerHostOptions): P
   const count = Math.min(n, opts.maxWorkers ?? 16);
   const timeoutMs = opts.timeoutMs ?? 10_000;
   const workers: Worker[] = [];
-  const ownerOf = (node: number) => node % count;
+  /** Which worker holds each node: the scenario's share `count` workers; a joining node gets its own. */
+  const owner: number[] = [];
+  const ownerOf = (node: number) => owner[node]!;
 
-  for (let k = 0; k < count; k++) {
+  function spawnWorker(): number {
+    const k = workers.length;
     const handle = opts.spawn();
     const w: Worker = { api: Comlink.wrap<NodeWorkerApi>(handle.endpoint), handle, nodes: [], dead: null, pending: new Set() };
     handle.onDeath((why) => {
@@ -73,13 +76,41 @@ export async function startInWorkers(cfg: RunConfig, opts: WorkerHostOptions): P
       w.pending.clear();
     });
     workers.push(w);
+    return k;
   }
-  for (let i = 0; i < n; i++) workers[ownerOf(i)]!.nodes.push(i);
+  for (let k = 0; k < count; k++) spawnWorker();
+  for (let i = 0; i < n; i++) {
+    owner[i] = i % count;
+    workers[owner[i]!]!.nodes.push(i);
+  }
 
   function nodesText(k: number): string {
-    const ids: string[] = [];
-    for (let i = k; i < n; i += count) ids.push(engine.ids[i]!);
-    return ids.join(", ");
+    return workers[k]!.nodes.map((i) => engine.ids[i]!).join(", ");
+  }
+
+  /** Every node still in the run, with its role: what each worker's nodes see as peers. */
+  function membersNow(): { id: string; role?: string | undefined }[] {
+    const m = engine.members();
+    return m.ids.map((id, k) => ({ id, role: m.roles[k] }));
+  }
+
+  /** Set up a worker for nodes that joined (after the scenario's own). */
+  async function setupJoined(k: number, nodes: NodeSetup[]): Promise<void> {
+    await call(k, "setup", (api) =>
+      api.setup({
+        labId: cfg.labId,
+        seed: scenario.seed,
+        ids: engine.members().ids,
+        nodesAll: membersNow(),
+        nodes: workers[k]!.nodes.map((i, j) => ({ index: i, ...nodes[j]! })),
+        params: engine.params,
+      }),
+    );
+  }
+
+  async function tellMembers(): Promise<void> {
+    const all = membersNow();
+    await Promise.all(workers.map((w, k) => (w.nodes.length === 0 ? undefined : call(k, "members", (api) => api.members(all)))));
   }
 
   /**
@@ -155,7 +186,17 @@ export async function startInWorkers(cfg: RunConfig, opts: WorkerHostOptions): P
       const o = await call(ownerOf(f.node), "a command", (api) => api.command(f.node, f.cmd, engine.now));
       engine.applyOutcome(f.node, o);
     } else if (f.op === "clock") await call(ownerOf(f.node), "setClock", (api) => api.setClock(f.node, f.field, f.value));
-    else await Promise.all(workers.map((_, k) => call(k, "setParams", (api) => api.setParams(f.params))));
+    else if (f.op === "add") {
+      // A joining node gets a worker of its own.
+      const k = spawnWorker();
+      owner[f.node] = k;
+      workers[k]!.nodes.push(f.node);
+      await setupJoined(k, [f.setup]);
+      await tellMembers();
+    } else if (f.op === "remove") {
+      await call(ownerOf(f.node), "remove", (api) => api.remove(f.node));
+      await tellMembers();
+    } else await Promise.all(workers.map((_, k) => call(k, "setParams", (api) => api.setParams(f.params))));
   }
 
 
@@ -229,19 +270,31 @@ export async function startInWorkers(cfg: RunConfig, opts: WorkerHostOptions): P
       engine.setTimeline(timeline);
     },
     async views() {
-      const out: NodeView[] = new Array(n);
+      const out: NodeView[] = new Array(engine.ids.length);
       const parts = await Promise.all(workers.map((_, k) => call(k, "views", (api) => api.views())));
       for (const part of parts) for (const { node, view } of part) out[node] = view;
       return out;
     },
     async snapshot(): Promise<RunSnapshot> {
-      const slots: NodeSlot[] = new Array(n);
+      const slots: NodeSlot[] = new Array(engine.ids.length);
       const parts = await Promise.all(workers.map((_, k) => call(k, "snapshot", (api) => api.snapshot())));
       for (const part of parts) for (const { index, slot } of part) slots[index] = slot;
       return { engine: engine.snapshot(), slots };
     },
     async restore(s: RunSnapshot) {
       engine.restore(s.engine);
+      const total = s.slots.length;
+      // Joins after the snapshot are undone; joins it has that this run has not get a worker each.
+      for (const w of workers) w.nodes = w.nodes.filter((i) => i < total);
+      owner.length = Math.min(owner.length, total);
+      const fresh: number[] = [];
+      for (let i = owner.length; i < total; i++) {
+        const k = spawnWorker();
+        owner[i] = k;
+        workers[k]!.nodes.push(i);
+        fresh.push(k);
+      }
+      await Promise.all(fresh.map((k) => setupJoined(k, workers[k]!.nodes.map((i) => ({ id: s.slots[i]!.id, role: s.slots[i]!.role, clock: s.slots[i]!.clock })))));
       // The params travel with the slots: a snapshot taken after a `set params.*` (by the seek
       // twin, replaying a learner's rule switch) must run on with the params it was taken under.
       await Promise.all(
@@ -249,6 +302,7 @@ export async function startInWorkers(cfg: RunConfig, opts: WorkerHostOptions): P
           call(k, "restore", (api) => api.restore(w.nodes.map((i) => ({ index: i, slot: s.slots[i]! })), s.engine.params)),
         ),
       );
+      await tellMembers();
     },
     close: closeAll,
   };

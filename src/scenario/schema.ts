@@ -205,7 +205,7 @@ const paramsSchema = v.pipe(
   v.record(v.string(), jsonValue, "must be an object"),
 );
 
-const ACTION_KINDS = ["partition", "heal", "crash", "restart", "set", "command", "move"] as const;
+const ACTION_KINDS = ["partition", "heal", "crash", "restart", "set", "command", "move", "add-node", "remove-node"] as const;
 
 const setSchema = v.pipe(
   v.object({
@@ -242,6 +242,8 @@ const actionSchema = v.pipe(
       setSchema,
       v.object({ t: time, do: v.literal("command"), node: nodeRef, cmd: jsonValue }),
       v.object({ t: time, do: v.literal("move"), node: nodeRef, x: unit, y: unit }),
+      v.object({ t: time, do: v.literal("add-node"), node: nodeId, role: v.optional(roleName), x: v.optional(unit), y: v.optional(unit) }),
+      v.object({ t: time, do: v.literal("remove-node"), node: nodeRef }),
     ],
     `must be one of ${ACTION_KINDS.join(", ")}`,
   ),
@@ -287,8 +289,18 @@ function firstBrokenReference(s: Scenario): Problem | null {
     const p = unknown(l.a, ["network", "links", i, "a"]) ?? unknown(l.b, ["network", "links", i, "b"]);
     if (p) return p;
   }
-  for (const [i, a] of s.timeline.entries()) {
+  // In time order (as the engine applies them): a node can be named once it has joined.
+  const order = s.timeline.map((a, i) => ({ a, i })).sort((p, q) => p.a.t - q.a.t || p.i - q.i);
+  let joined = 0;
+  for (const { a, i } of order) {
     let p: Problem | null = null;
+    if (a.do === "add-node") {
+      const earlier = firstIndex.get(a.node);
+      if (earlier !== undefined) return { at: ["timeline", i, "node"], says: `must be a new node id (${quote(a.node)} is already in the run)` };
+      if (s.nodes.length + ++joined > MAX_NODES) return { at: ["timeline", i], says: `would take the run past ${MAX_NODES} nodes` };
+      firstIndex.set(a.node, s.nodes.length + joined - 1);
+      continue;
+    }
     if (a.do === "partition") {
       outer: for (const [g, group] of a.groups.entries()) {
         for (const [k, id] of group.entries()) {
@@ -464,10 +476,14 @@ function parseUnsafe(input: unknown, labs: readonly LabParamsSchema[]): LoadResu
   }
 
   const roles = lab.roles ?? [];
+  const knownRoles = roles.length === 0 ? `the ${lab.id} lab's nodes have no roles` : `the ${lab.id} lab's roles are ${roles.join(", ")}`;
   for (const [i, n] of scenario.nodes.entries()) {
     if (n.role === undefined || roles.includes(n.role)) continue;
-    const known = roles.length === 0 ? `the ${lab.id} lab's nodes have no roles` : `the ${lab.id} lab's roles are ${roles.join(", ")}`;
-    return { ok: false, error: `The scenario is not valid: nodes[${i}].role is "${n.role}", but ${known}.` };
+    return { ok: false, error: `The scenario is not valid: nodes[${i}].role is "${n.role}", but ${knownRoles}.` };
+  }
+  for (const [i, a] of scenario.timeline.entries()) {
+    if (a.do !== "add-node" || a.role === undefined || roles.includes(a.role)) continue;
+    return { ok: false, error: `The scenario is not valid: timeline[${i}].role is "${a.role}", but ${knownRoles}.` };
   }
 
   const params = v.safeParse(lab.params, scenario.params, { abortEarly: true });

@@ -51,7 +51,11 @@ export type Action =
   | { t: number; do: "restart"; node: string }
   | { t: number; do: "set"; path: string; value: unknown }
   | { t: number; do: "command"; node: string; cmd: unknown }
-  | { t: number; do: "move"; node: string; x: number; y: number };
+  | { t: number; do: "move"; node: string; x: number; y: number }
+  /** A node joins the run (its stream seeded by its id, like every node's), at x, y or near the middle. */
+  | { t: number; do: "add-node"; node: string; role?: string; x?: number; y?: number }
+  /** A node leaves the run for good. */
+  | { t: number; do: "remove-node"; node: string };
 
 /** A timeline action as a learner makes it, before the player stamps its time. */
 export type ActionAt = Action extends infer A ? (A extends Action ? Omit<A, "t"> : never) : never;

@@ -9,8 +9,8 @@
 import type { Action, Scenario } from "../scenario/types.ts";
 import { DEFAULT_REACH } from "../scenario/types.ts";
 import { setIn } from "../scenario/paths.ts";
-import { newNetwork, route, type DropReason, type NetworkState } from "./network.ts";
-import { timerDelay, type NodeInput, type NodeStatus, type Outcome } from "./node.ts";
+import { growNetwork, newNetwork, route, type DropReason, type NetworkState } from "./network.ts";
+import { timerDelay, type NodeInput, type NodeSetup, type NodeStatus, type Outcome } from "./node.ts";
 import { streamState } from "./prng.ts";
 import { EventQueue, type Keyed } from "./queue.ts";
 import {
@@ -45,7 +45,11 @@ export type FollowUp =
   | { op: "command"; node: number; cmd: unknown }
   | { op: "params"; params: Record<string, unknown> }
   /** One field of one node's clock skew (`nodes.<id>.clock.<field>`). */
-  | { op: "clock"; node: number; field: string; value: unknown };
+  | { op: "clock"; node: number; field: string; value: unknown }
+  /** A node joined: the host gives it a slot (and, on the worker host, its own worker). */
+  | { op: "add"; node: number; setup: NodeSetup }
+  /** A node left the run. */
+  | { op: "remove"; node: number };
 
 /** The engine's own state as plain data, for snapshots (nodes are snapshotted by their host). */
 export interface EngineState {
@@ -61,14 +65,21 @@ export interface EngineState {
   params: Record<string, unknown>;
   traceLength: number;
   started: boolean;
+  /** The nodes so far (joins add to the scenario's), their roles and home positions. */
+  ids: string[];
+  roles: (string | undefined)[];
+  home: Point[];
 }
 
 export class Engine {
+  /** Every node the run has had, in order: the scenario's, then each that joined (a removed one keeps its place). */
   readonly ids: string[];
+  /** Each node's role, by index (labs with roles). */
+  readonly roles: (string | undefined)[];
   readonly index = new Map<string, number>();
   readonly trace: Trace;
   private actions: Action[] = [];
-  private readonly home: Point[];
+  private home: Point[];
   private readonly arrivals: number[] = [0, 0];
   private cursor = 0;
   private queue = new EventQueue<NodeEvent>();
@@ -91,6 +102,7 @@ export class Engine {
   constructor(readonly scenario: Scenario, params: Record<string, unknown>, trace = new Trace()) {
     this.trace = trace;
     this.ids = scenario.nodes.map((n) => n.id);
+    this.roles = scenario.nodes.map((n) => n.role);
     this.ids.forEach((id, i) => this.index.set(id, i));
     this.status = this.ids.map(() => "up");
     this.params = { ...params };
@@ -157,7 +169,7 @@ export class Engine {
   refusal(e: NodeEvent): DropReason | "skip" | null {
     const st = this.status[e.node]!;
     if (e.input.kind === "deliver") {
-      if (st !== "up") return st === "down" ? "crashed" : "failed";
+      if (st !== "up") return st === "down" ? "crashed" : st;
       if (this.groups[e.src] !== this.groups[e.node]) return "partition";
       return null;
     }
@@ -282,6 +294,7 @@ export class Engine {
       }
       case "move": {
         const i = this.index.get(a.node)!;
+        if (this.status[i] === "removed") return this.gone(a.t, "move", a.node);
         this.trace.add(a.t, "move", { node: a.node, x: a.x, y: a.y });
         this.pos[i] = { x: a.x, y: a.y };
         this.setGroups(componentsOf(this.pos, this.reach), true);
@@ -290,6 +303,7 @@ export class Engine {
       case "crash": {
         const i = this.index.get(a.node)!;
         const was = this.status[i]!;
+        if (was === "removed") return this.gone(a.t, "crash", a.node);
         this.trace.add(a.t, "crash", was === "down" ? { node: a.node, noop: true } : { node: a.node });
         if (was === "down") return null;
         this.status[i] = "down";
@@ -298,6 +312,7 @@ export class Engine {
       case "restart": {
         const i = this.index.get(a.node)!;
         const was = this.status[i]!;
+        if (was === "removed") return this.gone(a.t, "restart", a.node);
         this.trace.add(a.t, "restart", was === "up" ? { node: a.node, noop: true } : { node: a.node });
         if (was === "up") return null;
         this.status[i] = "up";
@@ -305,6 +320,16 @@ export class Engine {
       }
       case "set":
         return this.set(a.t, a.path, a.value);
+      case "add-node":
+        return this.addNode(a);
+      case "remove-node": {
+        const i = this.index.get(a.node)!;
+        const was = this.status[i]!;
+        this.trace.add(a.t, "remove-node", was === "removed" ? { node: a.node, noop: true } : { node: a.node });
+        if (was === "removed") return null;
+        this.status[i] = "removed";
+        return { op: "remove", node: i };
+      }
       case "command": {
         // A client request (or a learner's poke) reaches the node at once; a node that is not
         // up refuses it, and the trace says so.
@@ -337,6 +362,57 @@ export class Engine {
     return null;
   }
 
+  /**
+   * A node joins: it gets the next index, boots now (its `init` queued at this time, after the
+   * action, like any input), and is linked to the nodes within reach of where it stands.
+   */
+  private addNode(a: Extract<Action, { do: "add-node" }>): FollowUp | null {
+    if (this.index.has(a.node)) {
+      this.trace.add(a.t, "add-node", { node: a.node, noop: true });
+      return null;
+    }
+    const i = this.ids.length;
+    this.ids.push(a.node);
+    this.roles.push(a.role);
+    this.index.set(a.node, i);
+    this.status.push("up");
+    const at = { x: a.x ?? 0.5, y: a.y ?? 0.5 };
+    this.pos.push(at);
+    this.home.push({ ...at });
+    growNetwork(this.net, this.ids.length);
+    this.trace.add(a.t, "add-node", a.role === undefined ? { node: a.node } : { node: a.node, role: a.role });
+    // Joining inside one group is no news; joining out of reach of everyone is a partition.
+    const before = groupCount(this.groups);
+    this.groups = normalizeGroups(componentsOf(this.pos, this.reach));
+    const after = groupCount(this.groups);
+    if (after !== before) {
+      if (after === 1) this.trace.add(a.t, "heal", {});
+      else this.trace.add(a.t, "partition", { groups: groupsAsIds(this.groups, this.ids) });
+    }
+    this.queue.push({ t: a.t, seq: this.seq++, node: i, input: { kind: "init" }, id: -1, src: -1 });
+    const setup: NodeSetup = { id: a.node };
+    if (a.role !== undefined) setup.role = a.role;
+    return { op: "add", node: i, setup };
+  }
+
+  /** An action on a node that left the run: recorded, and nothing happens. */
+  private gone(t: number, kind: string, node: string): null {
+    this.trace.add(t, kind, { node, noop: true });
+    return null;
+  }
+
+  /** The nodes still in the run, in order, with their roles: what each node's `ctx` lists. */
+  members(): { ids: string[]; roles: (string | undefined)[] } {
+    const ids: string[] = [];
+    const roles: (string | undefined)[] = [];
+    this.ids.forEach((id, i) => {
+      if (this.status[i] === "removed") return;
+      ids.push(id);
+      roles.push(this.roles[i]);
+    });
+    return { ids, roles };
+  }
+
   /** Change the partition; when `trace` is set, record the change as partition or heal. */
   private setGroups(groups: number[], trace: boolean): void {
     const next = normalizeGroups(groups);
@@ -361,6 +437,9 @@ export class Engine {
       params: this.params,
       traceLength: this.trace.length,
       started: this.started,
+      ids: this.ids,
+      roles: this.roles,
+      home: this.home,
     });
   }
 
@@ -377,6 +456,14 @@ export class Engine {
     this.pos = c.pos;
     this.params = c.params;
     this.started = c.started;
+    // Joins after the snapshot are undone: the lists go back to the snapshot's nodes.
+    this.ids.length = 0;
+    this.ids.push(...c.ids);
+    this.roles.length = 0;
+    this.roles.push(...c.roles);
+    this.index.clear();
+    this.ids.forEach((id, i) => this.index.set(id, i));
+    this.home = c.home;
     this.trace.truncate(c.traceLength);
   }
 }

@@ -9,7 +9,7 @@
 import type { NetworkSpec } from "../scenario/types.ts";
 import { nextFloat, type RngState } from "./prng.ts";
 
-export type DropReason = "partition" | "loss" | "crashed" | "failed" | "unknown-node";
+export type DropReason = "partition" | "loss" | "crashed" | "failed" | "removed" | "unknown-node";
 
 export interface NetworkState {
   spec: NetworkSpec;
@@ -20,6 +20,14 @@ export interface NetworkState {
 
 export function newNetwork(spec: NetworkSpec, rng: RngState, nodes: number): NetworkState {
   return { spec, rng, lastArrival: new Array<number>(nodes * nodes).fill(0) };
+}
+
+/** The FIFO bookkeeping for one more node (a node joined): each link keeps its last arrival. */
+export function growNetwork(net: NetworkState, nodes: number): void {
+  const n = nodes - 1;
+  const next = new Array<number>(nodes * nodes).fill(0);
+  for (let f = 0; f < n; f++) for (let t = 0; t < n; t++) next[f * nodes + t] = net.lastArrival[f * n + t]!;
+  net.lastArrival = next;
 }
 
 /**

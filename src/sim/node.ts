@@ -9,7 +9,8 @@ import { localTime } from "./clock.ts";
 import { rngOf, streamState, type RngState } from "./prng.ts";
 import { protocolFor, type Ctx, type Effect, type NodeView, type Protocol, type Protocols, type Rng } from "./types.ts";
 
-export type NodeStatus = "up" | "down" | "failed";
+/** "removed": the node left the run (`remove-node`); it never comes back. */
+export type NodeStatus = "up" | "down" | "failed" | "removed";
 
 /** What the engine hands a node. */
 export type NodeInput =
@@ -91,10 +92,10 @@ export class NodeRunner {
 
   constructor(
     private readonly protocols: Protocols,
-    private readonly peersOf: (id: string) => readonly string[],
+    private peersOf: (id: string) => readonly string[],
     private params: Readonly<Record<string, unknown>>,
     /** Each node's role (labs with roles only). */
-    private readonly roles: Readonly<Record<string, string>> = NO_ROLES,
+    private roles: Readonly<Record<string, string>> = NO_ROLES,
   ) {}
 
   private protocolOf(slot: NodeSlot): Protocol {
@@ -158,6 +159,21 @@ export class NodeRunner {
     if (slot.status === "up") slot.persisted = this.protocolOf(slot).persist?.(slot.state, this.ctxOf(slot, t));
     slot.status = "down";
     slot.state = undefined;
+    slot.timers = {};
+  }
+
+  /** The nodes in the run changed (one joined or left): peers and roles follow. */
+  setMembers(peersOf: (id: string) => readonly string[], roles: Readonly<Record<string, string>>): void {
+    this.peersOf = peersOf;
+    this.roles = roles;
+    this.ctxs.clear();
+  }
+
+  /** The node leaves the run for good: nothing of it stays. */
+  remove(slot: NodeSlot): void {
+    slot.status = "removed";
+    slot.state = undefined;
+    slot.persisted = undefined;
     slot.timers = {};
   }
 

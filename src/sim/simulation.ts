@@ -32,7 +32,7 @@ export class Simulation {
   private slots: NodeSlot[];
   private readonly outcomeOf = (e: NodeEvent): Outcome => this.runner.handle(this.slots[e.node]!, e.input, e.t);
 
-  constructor(scenario: Scenario, protocol: Protocols, params: Record<string, unknown>, trace?: Trace) {
+  constructor(scenario: Scenario, private readonly protocol: Protocols, params: Record<string, unknown>, trace?: Trace) {
     this.engine = new Engine(scenario, params, trace);
     this.runner = new NodeRunner(protocol, peerTable(this.engine.ids), this.engine.params, roleTable(scenario.nodes, protocol));
     this.slots = scenario.nodes.map((n) => newSlot(scenario.seed, n));
@@ -58,7 +58,19 @@ export class Simulation {
       const o = this.runner.handle(this.slots[f.node]!, { kind: "command", cmd: f.cmd }, this.engine.now);
       this.engine.applyOutcome(f.node, o);
     } else if (f.op === "clock") this.runner.setClock(this.slots[f.node]!, f.field, f.value);
-    else this.runner.setParams(f.params);
+    else if (f.op === "add") {
+      this.slots[f.node] = newSlot(this.engine.scenario.seed, f.setup);
+      this.membersChanged();
+    } else if (f.op === "remove") {
+      this.runner.remove(this.slots[f.node]!);
+      this.membersChanged();
+    } else this.runner.setParams(f.params);
+  }
+
+  /** Peers and roles as the run now has them (a node joined or left). */
+  private membersChanged(): void {
+    const m = this.engine.members();
+    this.runner.setMembers(peerTable(m.ids), roleTable(m.ids.map((id, k) => ({ id, role: m.roles[k] })), this.protocol));
   }
 
   views(): NodeView[] {
@@ -73,6 +85,7 @@ export class Simulation {
     this.engine.restore(s.engine);
     this.slots = structuredClone(s.slots);
     this.runner.forget();
+    this.membersChanged();
     this.runner.setParams(this.engine.params);
   }
 }

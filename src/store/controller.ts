@@ -119,25 +119,28 @@ export async function refresh(): Promise<void> {
     workers: p.workerCount,
     params: e.params,
     network: e.net.spec,
-    rows: views.map((view, i) => ({ id: e.ids[i]!, view })),
-    nodes: e.ids.map((id, i) => {
-      const view = views[i] ?? { status: e.status[i]! };
+    // A node that left the run is no longer drawn or listed.
+    rows: e.ids.flatMap((id, i) => (e.status[i] === "removed" ? [] : [{ id, view: views[i] ?? { status: e.status[i]! } }])),
+    nodes: e.ids.flatMap((id, i) => {
+      const status = e.status[i]!;
+      if (status === "removed") return [];
+      const view = views[i] ?? { status };
       const n: NetNode = {
         id,
         x: e.pos[i]!.x,
         y: e.pos[i]!.y,
-        status: e.status[i]!,
+        status,
         group: e.groups[i]!,
-        label: e.status[i] === "up" ? p.lab.label(view) : e.status[i]!,
+        label: status === "up" ? p.lab.label(view) : status,
       };
-      const tone = e.status[i] === "up" ? p.lab.tone?.(view) : undefined;
+      const tone = status === "up" ? p.lab.tone?.(view) : undefined;
       if (tone !== undefined) n.tone = tone;
       if (roles.length > 0) {
-        const role = e.scenario.nodes[i]?.role ?? roles[0]!;
+        const role = e.roles[i] ?? roles[0]!;
         n.role = role;
         n.shape = SHAPES[Math.max(0, roles.indexOf(role)) % SHAPES.length]!;
       }
-      return n;
+      return [n];
     }),
     messages: messagesAt(events, time, kindOf),
     notes: notesOf(events),

@@ -142,5 +142,9 @@ export function actionLabel(a: Action): string {
       return `command to ${a.node}: ${typeof a.cmd === "string" ? a.cmd : JSON.stringify(a.cmd)}`;
     case "move":
       return `move ${a.node}`;
+    case "add-node":
+      return `${a.node} joins${a.role === undefined ? "" : ` as ${a.role}`}`;
+    case "remove-node":
+      return `${a.node} leaves`;
   }
 }
