@@ -2,7 +2,11 @@
 // network view (the gossip lab's agreement chart), and live checks — a violation appears in the
 // generic panel while the run plays, not after it.
 
+import * as v from "valibot";
 import type { Page } from "playwright-core";
+import { labById, labs } from "../../src/labs/index.ts";
+import { startInProcess } from "../../src/runtime/inprocess-host.ts";
+import { decodeLink } from "../../src/scenario/codec.ts";
 import { describe, expect, test } from "vitest";
 import type {} from "../../src/ui/api.ts";
 import { browserSession, watchProblems } from "./harness.ts";
@@ -59,6 +63,39 @@ describe("the lab platform in the page", () => {
     await expect.poll(() => alert.count()).toBe(0);
     await page.evaluate((t) => window.splitbrain!.seek(t), state.until);
     await expect.poll(() => alert.locator(":scope > ul > li").count()).toBe(2);
+    expect(problems).toEqual([]);
+  });
+
+  test("a node joins and another leaves mid-run: the newcomer gets its own worker, and the run equals its link's", async () => {
+    const { page, problems } = await open("#/gossip");
+    await page.evaluate(() => window.splitbrain!.pause());
+    const before = await page.evaluate(() => window.splitbrain!.workers());
+    await page.evaluate(() => window.splitbrain!.seek(1000));
+    await page.evaluate(() => window.splitbrain!.act({ do: "add-node", node: "n8", x: 0.55, y: 0.42 }));
+    await expect.poll(() => page.locator('svg [data-node-id="n8"]').count()).toBe(1);
+    expect(await page.evaluate(() => window.splitbrain!.workers())).toBe(before + 1);
+    await page.evaluate(() => window.splitbrain!.seek(2000));
+    await page.evaluate(() => window.splitbrain!.act({ do: "remove-node", node: "n4" }));
+    await expect.poll(() => page.locator('svg [data-node-id="n4"]').count()).toBe(0);
+    // One node's clock, too: a per-node set from the page.
+    await page.evaluate(() => window.splitbrain!.act({ do: "set", path: "nodes.n1.clock.offset", value: 400 }));
+    // Played live on the workers to 6 s, then compared with a fresh run of the page's link.
+    await page.evaluate(() => {
+      window.splitbrain!.speed(20);
+      window.splitbrain!.play();
+    });
+    await expect.poll(() => page.evaluate(() => window.splitbrain!.time()), { timeout: 30_000 }).toBeGreaterThan(6000);
+    await page.evaluate(() => window.splitbrain!.pause());
+    await page.evaluate(() => window.splitbrain!.seek(6000));
+    const loaded = decodeLink(await page.evaluate(() => window.splitbrain!.link()), labs);
+    if (!loaded.ok) throw new Error(loaded.error);
+    const lab = labById("gossip")!;
+    const run = startInProcess({ scenario: loaded.scenario, labId: lab.id, protocol: lab.protocol, params: v.parse(lab.params, loaded.params) });
+    await run.advance(6000);
+    expect(await page.evaluate(() => window.splitbrain!.traceHash())).toBe(run.engine.trace.hash());
+    const totals = await page.evaluate(() => window.splitbrain!.nodes().map((n) => [n.id, n.view.total]));
+    expect(totals.map(([id]) => id)).toEqual(["n1", "n2", "n3", "n5", "n8"]);
+    expect(new Set(totals.map(([, t]) => t)).size).toBe(1);
     expect(problems).toEqual([]);
   });
 });
