@@ -175,7 +175,7 @@ describe("parseScenario", () => {
 
   it("refuses an action of an unknown kind, listing the kinds there are", () => {
     expect(errorOf(parseWith((s) => s.timeline.push({ t: 1, do: "explode" })))).toBe(
-      "The scenario is not valid: timeline[9].do must be one of partition, heal, crash, restart, set, command, move.",
+      "The scenario is not valid: timeline[9].do must be one of partition, heal, crash, restart, set, command, move, add-node, remove-node.",
     );
     expect(errorOf(parseWith((s) => s.timeline.push(null)))).toBe("The scenario is not valid: timeline[9] must be an action object.");
   });
