@@ -13,7 +13,8 @@
 // Exit codes: 0 all checks pass, 1 a check found violations, 2 bad input (one line on
 // stderr, never a stack trace), 3 the run itself broke (a worker died or hung).
 
-import { closeSync, openSync, readFileSync } from "node:fs";
+import { createHash, type Hash } from "node:crypto";
+import { closeSync, openSync, readFileSync, writeSync } from "node:fs";
 import { parseArgs, type ParseArgsConfig } from "node:util";
 import { labById, labs, loadScenario, runConfig } from "../labs/index.ts";
 import type { Violation } from "../labs/types.ts";
@@ -23,9 +24,8 @@ import type { HostKind, Run } from "../runtime/types.ts";
 import { WorkerHostError, startInWorkers } from "../runtime/worker-host.ts";
 import { decodeLink, linkFor } from "../scenario/codec.ts";
 import { SITE_BASE } from "../scenario/site.ts";
-import { OffloadedSha256 } from "./sha256-offload.ts";
 import type { Scenario } from "../scenario/types.ts";
-import { Trace } from "../sim/trace.ts";
+import { Trace, type Hasher } from "../sim/trace.ts";
 import type { NodeView } from "../sim/types.ts";
 
 export interface Io {
@@ -183,15 +183,24 @@ const SLICE_EVENTS = 2048;
  * hash already covers them, and the --trace file has their lines. So a run of any length keeps
  * only a slice of events in memory. Slicing does not change the trace: `advance` processes
  * events in the same (t, seq) order however often it is called. The hash is Node's native
- * SHA-256, on a second thread once the trace passes a few MiB (sha256-offload.ts).
+ * SHA-256 (about ten times faster than @noble/hashes; the same digest), which also writes the
+ * --trace file: both see exactly the bytes hashed, in order.
  */
 export async function execute(scenario: Scenario, params: Record<string, unknown>, options: ExecuteOptions = {}): Promise<Summary> {
   const until = options.until ?? scenario.until;
   const lab = labById(scenario.lab)!;
   const file = options.traceFile === undefined ? undefined : openTraceFile(options.traceFile);
   try {
-    let sha: OffloadedSha256 | undefined;
-    const trace = new Trace({ hasher: () => (sha = new OffloadedSha256(file)) });
+    // Only the first hasher (the running one) writes the file; a trace makes others only to
+    // rehash a prefix, which a run straight through never does.
+    let tee = file;
+    const trace = new Trace({
+      hasher: () => {
+        const h = nativeSha256(tee);
+        tee = undefined;
+        return h;
+      },
+    });
     const cfg = { ...runConfig(scenario, params), trace };
     const run: Run = options.host === "worker" ? await startInWorkers(cfg, { spawn: spawnNodeWorker }) : startInProcess(cfg);
     try {
@@ -241,15 +250,29 @@ export async function execute(scenario: Scenario, params: Record<string, unknown
         traceHash,
         eventsPerSecond: seconds > 0 ? Math.round(events / seconds) : 0,
         checks: checks.map((c, k) => ({ id: c.id, title: c.title, violations: found[k]! })),
-        nodes: nodes.map((v, i) => ({ id: scenario.nodes[i]!.id, ...v })),
+        // Nodes that joined during the run are listed after the scenario's own, in joining order.
+        nodes: nodes.map((v, i) => ({ id: run.engine.ids[i]!, ...v })),
       };
     } finally {
       run.close();
-      sha?.close();
     }
   } finally {
     if (file !== undefined) closeSync(file);
   }
+}
+
+/** Node's SHA-256 as the trace's Hasher; with `fd`, every byte hashed is also written there. */
+function nativeSha256(fd?: number): Hasher {
+  const wrap = (h: Hash, fd?: number): Hasher => ({
+    update(bytes) {
+      h.update(bytes);
+      if (fd !== undefined) for (let off = 0; off < bytes.length; ) off += writeSync(fd, bytes, off);
+    },
+    // A copy digests without writing: only the running hash writes the file.
+    clone: () => wrap(h.copy()),
+    digest: () => h.digest(),
+  });
+  return wrap(createHash("sha256"), fd);
 }
 
 function openTraceFile(file: string): number {

@@ -67,6 +67,14 @@ describe("the JSON lines writer", () => {
     expect(Buffer.from(written(wrong)).toString("utf8")).toBe(wrong.map(([e]) => JSON.stringify(e) + "\n").join(""));
   });
 
+  it("counts seqs up digit by digit exactly, across 9, 99, ... and out of order", () => {
+    const seqs: number[] = [];
+    for (const start of [0, 95, 995, 999_990, 2 ** 31 - 5]) for (let i = 0; i < 12; i++) seqs.push(start + i);
+    seqs.push(7, 8, 8, 9, -1, 0, 1, 1.5, 2.5, 2 ** 53, 2 ** 53 + 2, 3, 4);
+    const events: [TraceEvent, Shape][] = seqs.map((seq) => [{ t: 1, seq, kind: "deliver", from: "a", to: "b", id: 0 }, Shape.DELIVER]);
+    expect(Buffer.from(written(events, 40)).equals(Buffer.from(canonical(events.map(([e]) => e))))).toBe(true);
+  });
+
   it("writes one line longer than its buffer whole", () => {
     const e: TraceEvent = { t: 0.5, seq: 0, kind: "send", from: "n1", to: "n2", id: 0, msg: { big: "é".repeat(5000) + "x".repeat(5000) }, arrive: [1.25] };
     expect(Buffer.from(written([[e, Shape.SEND]], 64)).toString("utf8")).toBe(JSON.stringify(e) + "\n");

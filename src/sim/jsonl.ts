@@ -43,36 +43,54 @@ export type Shape = (typeof Shape)[keyof typeof Shape];
 
 const encoder = new TextEncoder();
 
-/** ASCII text as little-endian 32-bit words: written four bytes at a time (see `lit`). */
-interface Ascii {
+/** Text as its UTF-8 bytes in little-endian 32-bit words: written four bytes at a time (see `lit`). */
+interface Encoded {
   length: number;
   words: Uint32Array;
 }
 
-function ascii(text: string): Ascii {
+function encoded(text: string): Encoded {
   const bytes = encoder.encode(text);
   const words = new Uint32Array(Math.ceil(bytes.length / 4));
   for (let i = 0; i < bytes.length; i++) words[i >> 2]! |= bytes[i]! << (8 * (i & 3));
   return { length: bytes.length, words };
 }
 
-const T = ascii('{"t":');
-const SEQ = ascii(',"seq":');
-const DELIVER = ascii(',"kind":"deliver","from":');
-const DROP = ascii(',"kind":"drop","from":');
-const SEND = ascii(',"kind":"send","from":');
-const TIMER = ascii(',"kind":"timer","node":');
-const NOTE = ascii(',"kind":"note","node":');
-const TO = ascii(',"to":');
-const ID = ascii(',"id":');
-const REASON = ascii(',"reason":');
-const NAME = ascii(',"name":');
-const TEXT = ascii(',"text":');
-const MSG = ascii(',"msg":');
-const ARRIVE = ascii(',"arrive":[');
-const TRUE = ascii("true");
-const FALSE = ascii("false");
-const NULL = ascii("null");
+const T = encoded('{"t":');
+const SEQ = encoded(',"seq":');
+const DELIVER = encoded(',"kind":"deliver","from":');
+const DROP = encoded(',"kind":"drop","from":');
+const SEND = encoded(',"kind":"send","from":');
+const TIMER = encoded(',"kind":"timer","node":');
+const NOTE = encoded(',"kind":"note","node":');
+const TO = encoded(',"to":');
+const ID = encoded(',"id":');
+const REASON = encoded(',"reason":');
+const NAME = encoded(',"name":');
+const TEXT = encoded(',"text":');
+const MSG = encoded(',"msg":');
+const ARRIVE = encoded(',"arrive":[');
+const TRUE = encoded("true");
+const FALSE = encoded("false");
+const NULL = encoded("null");
+
+/** A message key as the bytes of `"key":` and of `,"key":`. */
+interface Key {
+  first: Encoded;
+  next: Encoded;
+}
+/** Keys of the messages seen: a protocol uses a handful. Bounded, in case one uses many. */
+const keys = new Map<string, Key>();
+const MAX_KEYS = 4096;
+
+function keyBytes(key: string): Key {
+  // JSON.stringify quotes and escapes it (no lone surrogates left to encode).
+  const quoted = JSON.stringify(key);
+  const k: Key = { first: encoded(quoted + ":"), next: encoded("," + quoted + ":") };
+  if (keys.size >= MAX_KEYS) keys.clear();
+  keys.set(key, k);
+  return k;
+}
 
 /** Recent fractional numbers and their text: 2^CACHE_BITS slots of up to 36 bytes (9 words). */
 const CACHE_BITS = 12;
@@ -280,10 +298,13 @@ export class LineWriter {
     for (const key in o) {
       const x = o[key];
       if (x === undefined || typeof x === "function" || typeof x === "symbol") continue;
-      if (first) first = false;
-      else this.byte(0x2c);
-      this.str(key);
-      this.byte(0x3a);
+      // `,"key":` (or without the comma for the first), from a cache of keys seen.
+      let k = keys.get(key);
+      if (k === undefined) k = keyBytes(key);
+      if (first) {
+        first = false;
+        this.lit(k.first);
+      } else this.lit(k.next);
       if (!this.value(x, depth + 1)) return false;
     }
     this.byte(0x7d);
@@ -296,7 +317,7 @@ export class LineWriter {
   }
 
   /** `{"t":<t>,"seq":<seq>,"kind":"…","<first key>":` */
-  private head(e: TraceEvent, kindAndKey: Ascii): void {
+  private head(e: TraceEvent, kindAndKey: Encoded): void {
     this.lit(T);
     this.num(e.t);
     this.lit(SEQ);
@@ -357,7 +378,7 @@ export class LineWriter {
   }
 
   /** A constant, a word at a time: up to 3 bytes past it get written, then overwritten. */
-  private lit(a: Ascii): void {
+  private lit(a: Encoded): void {
     this.room(a.length + 3);
     const view = this.view;
     const words = a.words;

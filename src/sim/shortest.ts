@@ -36,7 +36,10 @@ for (let k = 0; k <= MAX_K; k++) {
   POW10_HI.push(hi);
   POW10_LO.push(p - hi);
 }
-/** 2^-48: far above the rounding error of the two subtractions in `candidate`. */
+/**
+ * 2^-48. Of the two subtractions that make d = |c - r - rl|, c - r is exact unless c < 3, and
+ * each rounds by at most 2^-53 of its result, so d is off by less than (d + |rl|) * 2^-51.
+ */
 const SLACK = 3.552713678800501e-15;
 const NONE = -1;
 const UNSURE = -2;
@@ -55,6 +58,7 @@ function candidate(F: number, fh: number, fl: number, k: number, halfUlp: number
   const rl = fh * ph - r + fh * pl + fl * ph + fl * pl;
   const h = halfUlp * p;
   const m = Math.round(r);
+  const e = rl < 0 ? -rl : rl;
   let best = NONE;
   let bestD = Infinity;
   let nextD = Infinity;
@@ -62,7 +66,7 @@ function candidate(F: number, fh: number, fl: number, k: number, halfUlp: number
   for (let c = m - 1; c <= m + 1; c++) {
     if (c <= 0 || c >= p) continue;
     const d = Math.abs(c - r - rl);
-    const slack = (d + 2) * SLACK;
+    const slack = (d + e) * SLACK;
     if (d > h + slack) continue;
     if (d >= h - slack) return UNSURE;
     if (d < bestD) {
@@ -71,7 +75,7 @@ function candidate(F: number, fh: number, fl: number, k: number, halfUlp: number
       best = c;
     } else if (d < nextD) nextD = d;
   }
-  if (nextD - bestD <= (bestD + 2) * SLACK) return UNSURE;
+  if (nextD !== Infinity && nextD - bestD <= (bestD + nextD + 2 * e) * SLACK) return UNSURE;
   return best;
 }
 

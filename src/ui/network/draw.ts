@@ -13,10 +13,22 @@
 import { drag, type D3DragEvent, type DragBehavior } from "d3-drag";
 import { select, type BaseType, type Selection } from "d3-selection";
 import { MessageCanvas, type CanvasColours } from "./canvas.ts";
-import { clamp01, fromView, NODE_RADIUS } from "./geometry.ts";
+import { clamp01, fromView, NODE_RADIUS, VIEW_SIZE } from "./geometry.ts";
 import { fitView, hitMessage, hitRadiusOf, toViewCoords, type ViewFit } from "./hit.ts";
 import { toneStyle, type Palette } from "./palette.ts";
-import { buildScene, messageTitle, type Scene, type SceneHull, type SceneInput, type SceneLink, type SceneNode } from "./scene.ts";
+import {
+  buildNetwork,
+  messageTitle,
+  placeMessages,
+  sameNetwork,
+  type NetworkInput,
+  type NetworkScene,
+  type Scene,
+  type SceneHull,
+  type SceneInput,
+  type SceneLink,
+  type SceneNode,
+} from "./scene.ts";
 import { shapePath } from "./shapes.ts";
 import type { NetNode } from "../../store/frame.ts";
 
@@ -46,7 +58,7 @@ export interface DrawingInput extends Omit<SceneInput, "moving"> {
   align: "start" | "center";
 }
 
-/** How far below the SVG's box the canvas reaches, CSS px: a message dropped at a bottom node falls past the view's edge. */
+/** How far below the view the canvas reaches, CSS px: a message dropped at a bottom node falls past the view's edge. */
 export const CANVAS_BLEED = 48;
 
 export class NetworkDrawing {
@@ -56,7 +68,14 @@ export class NetworkDrawing {
   private input: DrawingInput | null = null;
   /** The last scene drawn: what a click or a hover is tested against. */
   private scene: Scene | null = null;
+  /** The network part of it, what it was built from, and with which palette: kept while they stay the same. */
+  private network: NetworkScene | null = null;
+  private networkFor: NetworkInput | null = null;
+  private networkPalette: Palette | null = null;
+  /** The view in the SVG's box (for the pointer), and in the canvas's (for painting). */
   private fit: ViewFit = { scale: 0, x: 0, y: 0 };
+  private canvasFit: ViewFit = { scale: 0, x: 0, y: 0 };
+  private dpr = 1;
   private size = { width: 0, height: 0 };
   private colours: CanvasColours | null = null;
   private coloursFor: Palette | null = null;
@@ -114,9 +133,7 @@ export class NetworkDrawing {
   /** The SVG's size on screen (CSS px) and the device pixel ratio: the canvas follows. */
   resize(width: number, height: number, dpr: number): void {
     this.size = { width, height };
-    this.canvas.style.width = `${width}px`;
-    this.canvas.style.height = `${height + CANVAS_BLEED}px`;
-    this.painter.resize(width, height + CANVAS_BLEED, dpr);
+    this.dpr = dpr;
     this.refit();
     if (this.scene !== null) this.paintMessages(this.scene);
   }
@@ -124,17 +141,34 @@ export class NetworkDrawing {
   /** Remove everything drawn (the layers stay, React owns them). */
   destroy(): void {
     for (const l of Object.values(this.layers)) l.selectChildren().remove();
+    this.network = null;
+    this.networkFor = null;
     this.svg.removeEventListener("click", this.onClick, true);
     this.svg.removeEventListener("pointermove", this.onPointerMove);
     this.svg.removeEventListener("pointerleave", this.onPointerLeave);
-    this.painter.paint([], this.fit, this.coloursOf(null));
+    this.painter.paint([], this.canvasFit, this.coloursOf(null));
     this.painter.destroy();
     this.input = null;
     this.scene = null;
   }
 
+  /**
+   * Where the view sits in the SVG, and the canvas with it: the canvas covers just the view's
+   * square (and a little below it), not the whole box, so there are fewer pixels to clear and
+   * to hand to the compositor each frame.
+   */
   private refit(): void {
-    this.fit = fitView(this.size.width, this.size.height, this.input?.align ?? "center");
+    const fit = fitView(this.size.width, this.size.height, this.input?.align ?? "center");
+    this.fit = fit;
+    const side = fit.scale * VIEW_SIZE;
+    const style = this.canvas.style;
+    const px = (v: number) => `${Math.round(v * 100) / 100}px`;
+    if (style.left !== px(fit.x)) style.left = px(fit.x);
+    if (style.top !== px(fit.y)) style.top = px(fit.y);
+    if (style.width !== px(side)) style.width = px(side);
+    if (style.height !== px(side + CANVAS_BLEED)) style.height = px(side + CANVAS_BLEED);
+    this.painter.resize(side, side + CANVAS_BLEED, this.dpr);
+    this.canvasFit = { scale: fit.scale, x: 0, y: 0 };
   }
 
   private drop(id: string, x: number, y: number): void {
@@ -145,8 +179,25 @@ export class NetworkDrawing {
   }
 
   private render(): void {
-    if (this.input === null) return;
-    const scene = buildScene({ ...this.input, moving: this.moving });
+    const input = this.input;
+    if (input === null) return;
+    const networkInput: NetworkInput = { nodes: input.nodes, reach: input.reach, selected: input.selected, textScale: input.textScale, moving: this.moving };
+    // Most frames only move messages: then the SVG is not touched at all.
+    let network = this.network;
+    if (network === null || this.networkFor === null || input.palette !== this.networkPalette || !sameNetwork(this.networkFor, networkInput)) {
+      network = buildNetwork(networkInput);
+      this.drawNetwork(network, input.palette);
+      this.network = network;
+      this.networkFor = networkInput;
+      this.networkPalette = input.palette;
+    }
+    const scene: Scene = { ...network, messages: placeMessages(network, input) };
+    this.scene = scene;
+    this.paintMessages(scene);
+    if (this.hovered !== null && !scene.messages.some((m) => m.message.key === this.hovered)) this.hover(null);
+  }
+
+  private drawNetwork(scene: NetworkScene, palette: Palette): void {
     this.drawHulls(scene.hulls);
     this.drawLinks(scene.links);
     this.layers.reach
@@ -156,14 +207,11 @@ export class NetworkDrawing {
       .call(attr, "cx", (d) => d.x)
       .call(attr, "cy", (d) => d.y)
       .call(attr, "r", (d) => d.r);
-    this.drawNodes(scene.nodes, this.input.palette);
-    this.scene = scene;
-    this.paintMessages(scene);
-    if (this.hovered !== null && !scene.messages.some((m) => m.message.key === this.hovered)) this.hover(null);
+    this.drawNodes(scene.nodes, palette);
   }
 
   private paintMessages(scene: Scene): void {
-    this.painter.paint(scene.messages, this.fit, this.coloursOf(this.input?.palette ?? null));
+    this.painter.paint(scene.messages, this.canvasFit, this.coloursOf(this.input?.palette ?? null));
   }
 
   /**

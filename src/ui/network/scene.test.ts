@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { toView, toViewLength } from "./geometry.ts";
 import { shapeReach } from "./shapes.ts";
-import { ariaLabelOf, buildScene, messageTitle, type SceneInput } from "./scene.ts";
+import { ariaLabelOf, buildNetwork, buildScene, messageTitle, placeMessages, sameNetwork, type SceneInput } from "./scene.ts";
 import type { FlyingMessage, NetNode } from "../../store/frame.ts";
 
 const node = (id: string, x: number, y: number, group = 0, over: Partial<NetNode> = {}): NetNode => ({
@@ -145,5 +145,24 @@ describe("the scene", () => {
     expect(messageTitle(msg("4.1", "n1", "n2", { id: 4, state: "falling", reason: "partition" }))).toBe(
       "append #4 (duplicate): n1 → n2, dropped (partition)",
     );
+  });
+
+  it("keeps the network while only time and messages change, and rebuilds it for any change to a node", () => {
+    const a = base();
+    expect(sameNetwork(a, { ...a, nodes: a.nodes.map((n) => ({ ...n })) })).toBe(true);
+    expect(sameNetwork(a, { ...base({ time: 999, messages: [msg("1", "n1", "n2")] }) })).toBe(true);
+    for (const change of [{ label: "leader · term 4" }, { tone: "leader" }, { x: 0.21 }, { status: "down" as const }, { group: 1 }, { role: "client" }, { shape: "square" as const }]) {
+      const nodes = a.nodes.map((n, i) => (i === 1 ? { ...n, ...change } : n));
+      expect(sameNetwork(a, { ...a, nodes }), JSON.stringify(change)).toBe(false);
+    }
+    expect(sameNetwork(a, { ...a, selected: "n1" })).toBe(false);
+    expect(sameNetwork(a, { ...a, textScale: 1.2 })).toBe(false);
+    expect(sameNetwork(a, { ...a, moving: { id: "n1", x: 0.5, y: 0.5, dragging: true } })).toBe(false);
+    expect(sameNetwork({ ...a, moving: { id: "n1", x: 0.5, y: 0.5, dragging: true } }, { ...a, moving: { id: "n1", x: 0.5, y: 0.5, dragging: true } })).toBe(true);
+  });
+
+  it("places messages on a kept network exactly as a whole new scene does", () => {
+    const input = base({ messages: [msg("1", "n1", "n2"), msg("2", "n3", "n1", { state: "falling", dropAt: 40, fallEnd: 80 })] });
+    expect(placeMessages(buildNetwork(input), input)).toEqual(buildScene(input).messages);
   });
 });

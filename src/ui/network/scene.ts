@@ -67,13 +67,17 @@ export interface SceneMessage {
   selected: boolean;
 }
 
-export interface Scene {
+/** Everything but the messages: what the SVG shows. */
+export interface NetworkScene {
   nodes: SceneNode[];
   links: SceneLink[];
   hulls: SceneHull[];
-  messages: SceneMessage[];
   /** The reach circle around a dragged node, in view coordinates. */
   reachCircle: { x: number; y: number; r: number } | null;
+}
+
+export interface Scene extends NetworkScene {
+  messages: SceneMessage[];
 }
 
 /** The node's name for screen readers and its tooltip: its visible text first, then its role (if the lab gives roles), then its status. */
@@ -90,6 +94,40 @@ export function messageTitle(m: FlyingMessage): string {
 }
 
 export function buildScene(p: SceneInput): Scene {
+  const network = buildNetwork(p);
+  return { ...network, messages: placeMessages(network, p) };
+}
+
+/** What buildNetwork reads: a network scene can be kept while these are the same. */
+export type NetworkInput = Pick<SceneInput, "nodes" | "reach" | "selected" | "textScale" | "moving">;
+
+/**
+ * Whether two inputs give the same network scene: the same nodes (field by field: the store
+ * hands a new array every frame), reach, selection, text scale and held node. Most frames
+ * only move messages, and the SVG is then left alone.
+ */
+export function sameNetwork(a: NetworkInput, b: NetworkInput): boolean {
+  if (a.reach !== b.reach || a.selected !== b.selected || (a.textScale ?? 1) !== (b.textScale ?? 1)) return false;
+  const ma = a.moving ?? null;
+  const mb = b.moving ?? null;
+  if (ma !== mb && (ma === null || mb === null || ma.id !== mb.id || ma.x !== mb.x || ma.y !== mb.y || ma.dragging !== mb.dragging)) return false;
+  if (a.nodes === b.nodes) return true;
+  if (a.nodes.length !== b.nodes.length) return false;
+  for (let i = 0; i < a.nodes.length; i++) {
+    const x = a.nodes[i]!;
+    const y = b.nodes[i]!;
+    if (
+      x !== y &&
+      (x.id !== y.id || x.x !== y.x || x.y !== y.y || x.status !== y.status || x.group !== y.group || x.label !== y.label || x.tone !== y.tone || x.role !== y.role || x.shape !== y.shape)
+    ) {
+      return false;
+    }
+  }
+  return true;
+}
+
+/** Nodes, links, hulls and the reach circle: the part of the scene the SVG draws. */
+export function buildNetwork(p: NetworkInput): NetworkScene {
   const moving = p.moving ?? null;
   const unit: Point[] = p.nodes.map((n) => (moving !== null && n.id === moving.id ? { x: moving.x, y: moving.y } : { x: n.x, y: n.y }));
   // While a node is dragged, preview the partition its drop would make, by the same rule the
@@ -138,9 +176,16 @@ export function buildScene(p: SceneInput): Scene {
     for (const [group, pts] of members) hulls.push({ key: String(group), group, d: hullPath(hullPointsOf(pts), HULL_PAD) });
   }
 
+  const dragged = nodes.find((n) => n.dragging);
+  const reachCircle = dragged === undefined ? null : { x: dragged.x, y: dragged.y, r: toViewLength(p.reach) };
+  return { nodes, links, hulls, reachCircle };
+}
+
+/** Where each message is at `time`, between the network scene's nodes, in painting order (send order). */
+export function placeMessages(network: NetworkScene, p: Pick<SceneInput, "messages" | "kinds" | "time" | "reducedMotion" | "selected">): SceneMessage[] {
   // Thousands of messages a frame, on a few dozen links: each link's line is worked out once.
   const at = new Map<string, SceneNode>();
-  for (const n of nodes) at.set(n.node.id, n);
+  for (const n of network.nodes) at.set(n.node.id, n);
   const kindIndex = new Map<string, number>();
   p.kinds.forEach((k, i) => kindIndex.has(k.kind) || kindIndex.set(k.kind, i));
   const spotOptions = { reducedMotion: p.reducedMotion };
@@ -172,7 +217,5 @@ export function buildScene(p: SceneInput): Scene {
     });
   }
 
-  const dragged = nodes.find((n) => n.dragging);
-  const reachCircle = dragged === undefined ? null : { x: dragged.x, y: dragged.y, r: toViewLength(p.reach) };
-  return { nodes, links, hulls, messages, reachCircle };
+  return messages;
 }
