@@ -198,6 +198,7 @@ function LabScreen() {
             time={time}
             messages={messages}
             kinds={lab.messageKinds}
+            tones={lab.tones}
             reducedMotion={reducedMotion}
             selected={selected}
             onSelectNode={(id) => select(id)}

@@ -4,7 +4,9 @@
 //  - frame rate and main-thread busy fraction with 5 nodes and about 200 messages in flight,
 //    and in the Raft lab as it opens;
 //  - frame rate with about 5,000 messages in flight (gossip every 20 ms from each of 10 nodes
-//    over 9–11 s links: 10 × 10,000 / 20 = 5,000), counted as the network view paints them;
+//    over 9–11 s links: 10 × 10,000 / 20 = 5,000), counted as the network view paints them,
+//    beside how many of those animation frames brought a new picture (the page skips a frame
+//    while the last one's step is still being computed);
 //  - the Raft lab's main-thread busy fraction beside RaftScope's (the Raft paper authors'
 //    visualization), both pages opened and left to play in the same browser at 1280×720,
 //    measured the same way: CDP Performance.getMetrics TaskDuration over wall time in 10 s
@@ -71,6 +73,8 @@ interface Window {
   layout: number;
   /** Messages the network view painted, on average over the window (null on a page without it). */
   messages: number | null;
+  /** Frames the network view painted a second: a new picture, not just an animation frame (null without it). */
+  painted: number | null;
 }
 
 const METRICS = ["TaskDuration", "ScriptDuration", "RecalcStyleDuration", "LayoutDuration"] as const;
@@ -88,6 +92,7 @@ async function measure(page: Page, cdp: CDPSession, ms: number): Promise<Window>
     let frames = 0;
     let painted = 0;
     let samples = 0;
+    const paints0 = probe()?.paints;
     const start = performance.now();
     await new Promise<void>((resolve) => {
       const step = () => {
@@ -103,7 +108,13 @@ async function measure(page: Page, cdp: CDPSession, ms: number): Promise<Window>
       requestAnimationFrame(step);
     });
     const seconds = (performance.now() - start) / 1000;
-    return { fps: frames / seconds, seconds, messages: samples > 0 ? painted / samples : null };
+    const paints1 = probe()?.paints;
+    return {
+      fps: frames / seconds,
+      seconds,
+      messages: samples > 0 ? painted / samples : null,
+      painted: paints0 !== undefined && paints1 !== undefined ? (paints1 - paints0) / seconds : null,
+    };
   }, ms);
   const z = await metrics(cdp);
   const share = (n: (typeof METRICS)[number]) => (z[n] - a[n]) / r.seconds;
@@ -166,7 +177,7 @@ try {
     const r = rounds.find((x) => x.fps === median(rounds.map((y) => y.fps)))!;
     console.log(
       `${fmt(floodExpected)} messages in flight (gossip, ${FLOOD.nodes} nodes, every ${FLOOD.interval} ms over ${fmt(FLOOD.latency[0])}–${fmt(FLOOD.latency[1])} ms links, real time, 1280×720): ` +
-        `${fmt(r.fps, 1)} fps (median of ${rounds.map((x) => fmt(x.fps, 1)).join(", ")}), ${fmt(r.messages ?? 0)} messages painted a frame on average, main thread busy ${pct(r.busy)} (target ≥ 55 fps)`,
+        `${fmt(r.fps, 1)} fps (median of ${rounds.map((x) => fmt(x.fps, 1)).join(", ")}), the network view painting ${fmt(r.painted ?? 0, 1)} new frames a second with ${fmt(r.messages ?? 0)} messages each on average, main thread busy ${pct(r.busy)} (target ≥ 55 fps)`,
     );
     await page.close();
   }

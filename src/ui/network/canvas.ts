@@ -98,6 +98,8 @@ export class MessageCanvas {
   private buffer: Uint32Array | null = null;
   private lastBox: Box = EMPTY;
   private mode: "vector" | "pixels" = "vector";
+  private fills: (string[] & { other: string }) | null = null;
+  private fillsFor: CanvasColours | null = null;
   private last: { messages: readonly SceneMessage[]; fit: ViewFit } = { messages: [], fit: { scale: 0, x: 0, y: 0 } };
   private readonly probe: NetviewProbe = {
     messages: 0,
@@ -163,10 +165,28 @@ export class MessageCanvas {
     if (pixels) selected = this.stampAll(ctx, messages, fit, kx, ky, colours);
     else {
       ctx.setTransform(kx * fit.scale, 0, 0, ky * fit.scale, fit.x * kx, fit.y * ky);
+      const fills = this.fillsOf(ctx, colours);
+      ctx.lineWidth = DOT_STROKE;
+      let dashed: boolean | null = null;
       for (let i = 0; i < messages.length; i++) {
         const m = messages[i]!;
-        if (m.selected) selected = m;
-        else drawDot(ctx, m.x, m.y, m.colour, m.falling, m.opacity, colours);
+        if (m.selected) {
+          selected = m;
+          continue;
+        }
+        // Styles are set only when they change from the previous dot's: most dots share them.
+        const fill = m.colour >= 0 && m.colour < fills.length ? fills[m.colour]! : fills.other;
+        if (ctx.fillStyle !== fill) ctx.fillStyle = fill;
+        if (ctx.globalAlpha !== m.opacity) ctx.globalAlpha = m.opacity;
+        if (dashed !== m.falling) {
+          dashed = m.falling;
+          ctx.setLineDash(m.falling ? [2, 2] : []);
+          ctx.strokeStyle = m.falling ? colours.foreground : colours.background;
+        }
+        ctx.beginPath();
+        ctx.arc(m.x, m.y, DOT_RADIUS, 0, 2 * Math.PI);
+        ctx.fill();
+        ctx.stroke();
       }
       ctx.globalAlpha = 1;
       ctx.setLineDash([]);
@@ -176,6 +196,28 @@ export class MessageCanvas {
       drawSelected(ctx, selected, colours);
     }
     ctx.setTransform(1, 0, 0, 1, 0, 0);
+  }
+
+  /**
+   * The kinds' colours as this context spells them (a colour it cannot parse becomes the
+   * neutral one), worked out once per set of colours, so the loop compares and sets strings
+   * the context needs no parsing for.
+   */
+  private fillsOf(ctx: CanvasRenderingContext2D, colours: CanvasColours): string[] & { other: string } {
+    if (this.fills !== null && this.fillsFor === colours) return this.fills;
+    const spell = (c: string, fallback: string): string => {
+      ctx.fillStyle = fallback;
+      ctx.fillStyle = c;
+      return String(ctx.fillStyle);
+    };
+    const other = spell(colours.other, "#9aa1ad");
+    const fills = Object.assign(
+      colours.kinds.map((c) => spell(c, other)),
+      { other },
+    );
+    this.fills = fills;
+    this.fillsFor = colours;
+    return fills;
   }
 
   /** Drop the probe (the element may outlive the view in a test). */

@@ -14,7 +14,7 @@ import { drag, type D3DragEvent, type DragBehavior } from "d3-drag";
 import { select, type BaseType, type Selection } from "d3-selection";
 import { MessageCanvas, type CanvasColours } from "./canvas.ts";
 import { clamp01, fromView, NODE_RADIUS, VIEW_SIZE } from "./geometry.ts";
-import { fitView, hitMessage, hitRadiusOf, toViewCoords, type ViewFit } from "./hit.ts";
+import { fitView, HIT_RADIUS, hitMessage, hitRadiusOf, toViewCoords, type ViewFit } from "./hit.ts";
 import { toneStyle, type Palette } from "./palette.ts";
 import {
   buildNetwork,
@@ -234,13 +234,18 @@ export class NetworkDrawing {
     return this.colours;
   }
 
-  /** The message at a pointer event's position, by the last scene drawn. */
+  /**
+   * The message at a pointer event's position, by the last scene drawn. Over a node only a
+   * press right on a message counts (the plain HIT_RADIUS, not the fingertip minimum), so a
+   * message leaving a node's rim does not steal the node's clicks on a small screen.
+   */
   private messageAt(e: MouseEvent): string | null {
     const scene = this.scene;
     if (scene === null || scene.messages.length === 0) return null;
     const box = this.svg.getBoundingClientRect();
     const p = toViewCoords(this.fit, e.clientX - box.left, e.clientY - box.top);
-    return hitMessage(scene.messages, p.x, p.y, hitRadiusOf(this.fit));
+    const onNode = e.target instanceof Element && e.target.closest("g.node") !== null;
+    return hitMessage(scene.messages, p.x, p.y, onNode ? HIT_RADIUS : hitRadiusOf(this.fit));
   }
 
   private readonly onClick = (e: MouseEvent): void => {

@@ -5,7 +5,9 @@
 // Each node tries its places in turn — below, above, right, left — and takes the first whose
 // box is clear of every node and of the texts already placed; the view's edge counts as an
 // obstacle too. When no place is clear the label line is left out (the id stays, and the
-// whole label is in the node's accessible name and tooltip), so texts never overlap.
+// whole label is in the node's accessible name and tooltip), so texts never overlap. Each node
+// is as tall and as wide as its shape (shapes.ts): text clears a diamond's tips as well as a
+// circle's rim.
 
 import { VIEW_SIZE } from "./geometry.ts";
 import { shapeExtent } from "./shapes.ts";
