@@ -49,6 +49,20 @@ describe("nodes joining and leaving", () => {
     }
   });
 
+  it("leave the checks judging only the nodes still in the run", async () => {
+    // Quiet for long enough after the leave that convergence is judged: n2, gone, must not count.
+    const long: Scenario = { ...s, until: 10_000, timeline: [...base.timeline, joins[0]!, joins[1]!, joins[2]!] };
+    const params = v.parse(gossip.params, long.params);
+    const a = startInProcess(runConfig(long, params));
+    await a.advance(long.until);
+    const convergence = gossip.checks.find((c) => c.id === "convergence")!;
+    expect(convergence.run(a.engine.trace.events, long, params)).toEqual([]);
+    // The others agree; the one that left is not among the running nodes.
+    const views = await a.views();
+    expect(views[1]).toEqual({ status: "removed" });
+    expect(new Set(views.filter((x) => x.status === "up").map((x) => x.total)).size).toBe(1);
+  });
+
   it("made live through the player on workers, and seeked back before the join and forward, equal a fresh run of the link", async () => {
     const plain: Scenario = { ...base, until: 6_000, timeline: base.timeline };
     const params = v.parse(gossip.params, plain.params);

@@ -88,7 +88,7 @@ export const monotonic: Check<MonotonicState> = defineCheck<MonotonicState>({
   },
 });
 
-const DISTURBANCES = new Set(["command", "crash", "restart", "partition", "heal", "move", "set"]);
+const DISTURBANCES = new Set(["command", "crash", "restart", "partition", "heal", "move", "set", "add-node", "remove-node"]);
 
 interface ConvergenceState {
   /** The time of the last disturbance in the trace (0 before any). */
@@ -103,7 +103,7 @@ interface ConvergenceState {
   nodes: string[];
   /** Each of those nodes' last total. */
   totals: Record<string, Total>;
-  /** The nodes down (crashed or failed, not restarted since). */
+  /** The nodes down (crashed, failed or removed, not restarted since). */
   down: Record<string, true>;
 }
 
@@ -135,7 +135,8 @@ export const convergence: Check<ConvergenceState> = defineCheck<ConvergenceState
       if (own(s.totals, node) === undefined) s.nodes.push(node);
       put(s.totals, node, totalOf(e));
     }
-    if (e.kind === "crash" || e.kind === "fail") put(s.down, node, true);
+    // A node that left the run is as out of it as a crashed one, for good.
+    if ((e.kind === "crash" || e.kind === "fail" || e.kind === "remove-node") && e.noop !== true) put(s.down, node, true);
     if (e.kind === "restart") delete s.down[node];
   },
   finish(s, end) {
