@@ -16,6 +16,7 @@
 import { createHash, type Hash } from "node:crypto";
 import { closeSync, openSync, readFileSync, writeSync } from "node:fs";
 import { parseArgs, type ParseArgsConfig } from "node:util";
+import { Watch } from "../labs/checking.ts";
 import { labById, labs, loadScenario, runConfig } from "../labs/index.ts";
 import type { Violation } from "../labs/types.ts";
 import { startInProcess } from "../runtime/inprocess-host.ts";
@@ -205,9 +206,8 @@ export async function execute(scenario: Scenario, params: Record<string, unknown
     const run: Run = options.host === "worker" ? await startInWorkers(cfg, { spawn: spawnNodeWorker }) : startInProcess(cfg);
     try {
       const checks = lab.checks;
-      const ctx = { scenario, params };
-      const states = checks.map((c) => c.init(ctx));
-      const found: Violation[][] = checks.map(() => []);
+      // The same incremental checks the page runs live (labs/checking.ts), fed slice by slice.
+      const watch = new Watch(checks, [], { scenario, params });
       const started = performance.now();
       let at = run.engine.now;
       let slice = Math.min(100, until);
@@ -215,16 +215,7 @@ export async function execute(scenario: Scenario, params: Record<string, unknown
         const to = Math.min(until, at + slice);
         const before = trace.length;
         await run.advance(to);
-        const events = trace.events;
-        // Check by check over the slice (the checks are independent; each sees events in order).
-        for (let k = 0; k < checks.length; k++) {
-          const check = checks[k]!;
-          const state = states[k];
-          for (let i = 0; i < events.length; i++) {
-            const v = check.step(state, events[i]!);
-            if (v) for (const x of v) found[k]!.push(x);
-          }
-        }
+        watch.feed(trace.events, trace.first);
         trace.forget(0);
         if (to >= until) break;
         // Aim the next slice at about SLICE_EVENTS events.
@@ -232,10 +223,7 @@ export async function execute(scenario: Scenario, params: Record<string, unknown
         slice = Math.max(1, Math.min(until, made === 0 ? 4 * slice : (slice * SLICE_EVENTS) / made));
         at = to;
       }
-      checks.forEach((c, k) => {
-        const v = c.finish?.(states[k], scenario.until);
-        if (v) for (const x of v) found[k]!.push(x);
-      });
+      const found = watch.finish(scenario.until);
       const traceHash = trace.hash();
       const seconds = (performance.now() - started) / 1000;
       const events = trace.length;
@@ -249,7 +237,7 @@ export async function execute(scenario: Scenario, params: Record<string, unknown
         events,
         traceHash,
         eventsPerSecond: seconds > 0 ? Math.round(events / seconds) : 0,
-        checks: checks.map((c, k) => ({ id: c.id, title: c.title, violations: found[k]! })),
+        checks: checks.map((c) => ({ id: c.id, title: c.title, violations: found.filter((v) => v.check === c.id) })),
         // Nodes that joined during the run are listed after the scenario's own, in joining order.
         nodes: nodes.map((v, i) => ({ id: run.engine.ids[i]!, ...v })),
       };
