@@ -37,7 +37,6 @@ import { encodeScenario } from "../../src/scenario/codec.ts";
 import type {} from "../../src/ui/api.ts";
 import type { ProbedCanvas } from "../../src/ui/network/canvas.ts";
 import { DIST, launchBrowser, startSite } from "../browser/harness.ts";
-import { serveDir } from "./static-dir.ts";
 
 const fmt = (n: number, d = 0) => n.toLocaleString("en-US", { maximumFractionDigits: d, minimumFractionDigits: d });
 const pct = (x: number) => `${fmt(100 * x, 1)} %`;
@@ -188,7 +187,7 @@ try {
     if (dir === undefined || dir === "" || !existsSync(join(dir, "index.html"))) {
       console.log("the Raft lab's main thread beside RaftScope's: not measured: set RAFTSCOPE_DIR (see tests/bench/page.ts)");
     } else {
-      const rs = await serveDir(dir);
+      const rs = await startSite("/", dir);
       try {
         const viewport = { width: 1280, height: 720 };
         const ours: Window[] = [];

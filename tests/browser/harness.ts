@@ -45,7 +45,11 @@ const TYPES: Record<string, string> = {
   ".json": "application/json; charset=utf-8",
   ".map": "application/json; charset=utf-8",
   ".png": "image/png",
+  ".gif": "image/gif",
   ".ico": "image/x-icon",
+  ".eot": "application/vnd.ms-fontobject",
+  ".ttf": "font/ttf",
+  ".woff": "font/woff",
   ".woff2": "font/woff2",
   ".txt": "text/plain; charset=utf-8",
 };
@@ -57,16 +61,17 @@ export interface Site {
 }
 
 /**
- * Serve dist/ at `base` (default "/") on 127.0.0.1 and a free port. Anything outside `base`
- * is a 404, so a URL the build wrongly made absolute fails the page rather than working by luck.
- * Throws when there is no build: a browser test without a site must fail, not skip.
+ * Serve dist/ (or another site's folder, `dir`: the page bench serves RaftScope this way) at
+ * `base` (default "/") on 127.0.0.1 and a free port. Anything outside `base` is a 404, so a URL
+ * the build wrongly made absolute fails the page rather than working by luck. Throws when there
+ * is no index.html: a browser test without a site must fail, not skip.
  */
-export async function startSite(base = "/"): Promise<Site> {
+export async function startSite(base = "/", dir = DIST): Promise<Site> {
   if (!base.startsWith("/") || !base.endsWith("/")) throw new Error(`base must start and end with "/": ${base}`);
-  if (!existsSync(join(DIST, "index.html"))) {
-    throw new Error(`no build at ${DIST}: run \`npx vite build\` (npm test does) before the browser tests`);
+  if (!existsSync(join(dir, "index.html"))) {
+    throw new Error(`no site at ${dir}: run \`npx vite build\` (npm test does) before the browser tests`);
   }
-  const root = resolve(DIST);
+  const root = resolve(dir);
 
   const server = createServer((req, res) => {
     const notFound = () => {
