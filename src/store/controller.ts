@@ -143,8 +143,18 @@ export async function refresh(): Promise<void> {
       return [n];
     }),
     messages: messagesAt(events, time, kindOf),
-    notes: notesOf(events),
+    notes: notesNow(events),
   });
+}
+
+/** The trace's end the notes were last read at: the same end, the same notes (no rescan per frame). */
+let notesAt: { last: TraceEvent | undefined; length: number } = { last: undefined, length: -1 };
+
+function notesNow(events: readonly TraceEvent[]): Note[] {
+  const last = events[events.length - 1];
+  if (last === notesAt.last && events.length === notesAt.length) return get().notes;
+  notesAt = { last, length: events.length };
+  return notesOf(events);
 }
 
 /** The same violations (a restored watch holds new objects, so a rewind counts as a change). */
@@ -160,7 +170,6 @@ function notesOf(events: readonly TraceEvent[]): Note[] {
   }
   return out.reverse();
 }
-
 
 // ---------------------------------------------------------------------------------------------
 // Playback. The loop plays whichever player is current; a frame still working for a player
