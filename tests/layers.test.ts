@@ -97,7 +97,7 @@ describe("every lab", () => {
       const declared = new Set(lab.messageKinds.map((k) => k.kind));
       const sent = new Set<string>();
       for (const s of lab.scenarios) {
-        const sim = new Simulation(s, lab.protocol, v.parse(lab.params, s.params));
+        const sim = new Simulation(s, lab.protocol, v.parse(lab.params, s.params), undefined, lab.actions);
         sim.runUntil(s.until);
         for (const e of sim.engine.trace.events) if (e.kind === "send") sent.add(messageKindOf(lab.protocol, e.msg) ?? "(no kind)");
       }

@@ -23,5 +23,5 @@ export function loadScenario(input: unknown): LoadResult {
 export function runConfig(scenario: Scenario, params: Record<string, unknown>): RunConfig {
   const lab = labById(scenario.lab);
   if (lab === undefined) throw new Error(`unknown lab "${scenario.lab}"`);
-  return { scenario, labId: lab.id, protocol: lab.protocol, params };
+  return { scenario, labId: lab.id, protocol: lab.protocol, params, actions: lab.actions ?? [] };
 }

@@ -21,7 +21,7 @@ export function labKit(lab: Lab) {
       return step;
     },
     play(s: Scenario, until = s.until): Result {
-      const sim = new Simulation(s, lab.protocol, v.parse(lab.params, s.params));
+      const sim = new Simulation(s, lab.protocol, v.parse(lab.params, s.params), undefined, lab.actions);
       sim.runUntil(until);
       return new Result(sim, s);
     },

@@ -3,6 +3,7 @@
 // load React or D3.
 
 import type { GenericSchema } from "valibot";
+import type { ActionKind } from "../scenario/actions.ts";
 import type { Scenario } from "../scenario/types.ts";
 import type { NodeView, Protocols } from "../sim/types.ts";
 
@@ -61,6 +62,8 @@ export interface Lab {
   tone?(view: NodeView): string | undefined;
   /** Colours of the node tones `tone` gives, if any. */
   tones?: Record<string, ToneColour>;
+  /** The lab's own timeline actions, beside the core ones (scenario/actions.ts). */
+  actions?: readonly ActionKind[];
   /** Run live in the page and at the end in the CLI (checking.ts). */
   checks: Check[];
   /** Fold the run into what the lab's stage draws, live and across seeks (checking.ts). */

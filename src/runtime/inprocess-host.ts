@@ -5,7 +5,7 @@ import { Simulation } from "../sim/simulation.ts";
 import type { Run, RunConfig, RunSnapshot } from "./types.ts";
 
 export function startInProcess(cfg: RunConfig): Run {
-  const sim = new Simulation(cfg.scenario, cfg.protocol, cfg.params, cfg.trace);
+  const sim = new Simulation(cfg.scenario, cfg.protocol, cfg.params, cfg.trace, cfg.actions);
   return {
     host: "inprocess",
     engine: sim.engine,

@@ -3,6 +3,7 @@
 
 import type { Engine, EngineState } from "../sim/engine.ts";
 import type { NodeInput, NodeSlot, NodeSetup, Outcome } from "../sim/node.ts";
+import type { ActionKind } from "../scenario/actions.ts";
 import type { Action, Scenario } from "../scenario/types.ts";
 import type { Trace } from "../sim/trace.ts";
 import type { NodeView, Protocols } from "../sim/types.ts";
@@ -18,6 +19,8 @@ export interface RunConfig {
   params: Record<string, unknown>;
   /** Record into this trace instead of a new one (the page's player shares one between runs). */
   trace?: Trace;
+  /** The lab's own timeline actions, if it has any (the engine applies them; nodes never see them). */
+  actions?: readonly ActionKind[];
 }
 
 export interface RunSnapshot {

@@ -57,7 +57,7 @@ interface Worker {
 
 export async function startInWorkers(cfg: RunConfig, opts: WorkerHostOptions): Promise<Run> {
   const { scenario } = cfg;
-  const engine = new Engine(scenario, cfg.params, cfg.trace);
+  const engine = new Engine(scenario, cfg.params, cfg.trace, cfg.actions);
   const n = engine.ids.length;
   const count = Math.min(n, opts.maxWorkers ?? 16);
   const timeoutMs = opts.timeoutMs ?? 10_000;
@@ -176,8 +176,7 @@ export async function startInWorkers(cfg: RunConfig, opts: WorkerHostOptions): P
     throw err;
   }
 
-  async function follow(f: FollowUp | null): Promise<void> {
-    if (f === null) return;
+  async function follow(f: FollowUp): Promise<void> {
     if (f.op === "crash") await call(ownerOf(f.node), "crash", (api) => api.crash(f.node, engine.now));
     else if (f.op === "restart") {
       const o = await call(ownerOf(f.node), "restart", (api) => api.restart(f.node, engine.now));
@@ -256,12 +255,14 @@ export async function startInWorkers(cfg: RunConfig, opts: WorkerHostOptions): P
   return {
     host: "worker",
     engine,
-    workerCount: count,
+    get workerCount() {
+      return workers.length;
+    },
     async advance(until) {
       for (;;) {
         const next = engine.peek(until);
         if (next === null) break;
-        if ("action" in next) await follow(engine.applyAction(engine.popAction()));
+        if ("action" in next) for (const f of engine.applyAction(engine.popAction())) await follow(f);
         else await runWindow(until);
       }
       engine.advanceTo(until);

@@ -2,35 +2,41 @@
 // later trusts without checking (node references, latency floors, probabilities, JSON-only
 // payloads) is enforced here, and every refusal is one sentence a learner can act on.
 //
-// Leaves are `v.custom` predicates with their own message, so each broken field yields exactly
-// one issue phrased in this domain ("must be a number between 0 and 1") rather than valibot's
-// type-by-type chatter; structure (objects, lists, the action variant) is plain valibot.
+// The leaves (leaves.ts) are predicates with their own message, so each broken field yields one
+// issue phrased in this domain; structure is plain valibot. Each action is checked by its kind
+// (core-actions.ts, or the lab's own), once the scenario's lab is known.
 
 import * as v from "valibot";
 import { migrate } from "./migrate.ts";
 import { getIn, setIn } from "./paths.ts";
-import { SCENARIO_VERSION, type Scenario } from "./types.ts";
+import { SCENARIO_VERSION, isCore, type Action, type Scenario } from "./types.ts";
+import type { ActionKind } from "./actions.ts";
+import { actionKinds } from "./core-actions.ts";
+import {
+  MAX_ACTIONS,
+  MAX_LINKS,
+  MAX_NODES,
+  MAX_TIME_MS,
+  NETWORK_RULES,
+  RESERVED,
+  clockSchema,
+  inRange,
+  isPlainObject,
+  jsonValue,
+  latency,
+  leaf,
+  list,
+  nodeId,
+  nodeRef,
+  probability,
+  roleName,
+  text,
+  time,
+  unit,
+} from "./leaves.ts";
 
-export const MAX_TIME_MS = 86_400_000;
-export const MAX_NODES = 64;
-export const MAX_LINKS = 200;
-export const MAX_ACTIONS = 20_000;
-export const MAX_GROUPS = 64;
-export const MAX_LATENCY_MS = 60_000;
-const MAX_ID_CHARS = 40;
-const MAX_OFFSET_MS = 3_600_000;
-const MAX_DRIFT = 0.5;
+export { MAX_ACTIONS, MAX_GROUPS, MAX_LATENCY_MS, MAX_LINKS, MAX_NODES, MAX_TIME_MS } from "./leaves.ts";
 
-/**
- * Names that would reach Object.prototype if some code ever indexed a plain object by node id
- * or param key; refusing them here keeps every consumer safe without each having to care.
- */
-const RESERVED = new Set(["__proto__", "constructor", "prototype"]);
-
-// JSON nested deeper than this is no command a lab understands, and the limits keep the check
-// (and a later JSON.stringify) from walking a cyclic or exponentially shared object graph.
-const MAX_JSON_DEPTH = 64;
-const MAX_JSON_NODES = 1_000_000;
 
 export interface LabParamsSchema {
   id: string;
@@ -39,150 +45,12 @@ export interface LabParamsSchema {
   nodeCount?: readonly [number, number];
   /** The roles its nodes can take (none: every node runs the same protocol). */
   roles?: readonly string[];
+  /** The lab's own timeline actions, beside the core ones. */
+  actions?: readonly ActionKind[];
 }
 
 export type LoadResult = { ok: true; scenario: Scenario; params: Record<string, unknown> } | { ok: false; error: string };
 
-// ---------------------------------------------------------------------------------------------
-// Predicates shared by the schema and the `set` action (which must obey the field it sets).
-
-const isNum = (x: unknown): x is number => typeof x === "number" && Number.isFinite(x);
-const inRange = (x: unknown, lo: number, hi: number): x is number => isNum(x) && x >= lo && x <= hi;
-
-function isPlainObject(x: unknown): x is Record<string, unknown> {
-  if (typeof x !== "object" || x === null || Array.isArray(x)) return false;
-  const proto: unknown = Object.getPrototypeOf(x);
-  return proto === Object.prototype || proto === null;
-}
-
-function isLatency(x: unknown): x is [number, number] {
-  return (
-    Array.isArray(x) &&
-    x.length === 2 &&
-    inRange(x[0], 1, MAX_LATENCY_MS) &&
-    inRange(x[1], 1, MAX_LATENCY_MS) &&
-    x[0] <= x[1]
-  );
-}
-
-/** Plain JSON (what a link can carry), acyclic and bounded in depth and size. */
-function isJsonValue(root: unknown): boolean {
-  const stack: { value: unknown; depth: number }[] = [{ value: root, depth: 0 }];
-  let seen = 0;
-  while (stack.length > 0) {
-    const { value, depth } = stack.pop()!;
-    if (++seen > MAX_JSON_NODES || depth > MAX_JSON_DEPTH) return false;
-    if (value === null || typeof value === "string" || typeof value === "boolean") continue;
-    if (typeof value === "number") {
-      if (!Number.isFinite(value)) return false;
-      continue;
-    }
-    if (Array.isArray(value)) {
-      for (const item of value) stack.push({ value: item, depth: depth + 1 });
-      continue;
-    }
-    if (!isPlainObject(value)) return false;
-    for (const key of Object.keys(value)) stack.push({ value: value[key], depth: depth + 1 });
-  }
-  return true;
-}
-
-interface Rule {
-  test(x: unknown): boolean;
-  says: string;
-}
-
-/** The network fields a `set` action may change, each with the rule the field itself obeys. */
-const NETWORK_RULES = {
-  latency: { test: isLatency, says: `must be [min, max] in milliseconds with 1 <= min <= max <= ${MAX_LATENCY_MS}` },
-  loss: { test: (x) => inRange(x, 0, 1), says: "must be a probability between 0 and 1" },
-  duplicate: { test: (x) => inRange(x, 0, 1), says: "must be a probability between 0 and 1" },
-  reorder: { test: (x) => typeof x === "boolean", says: "must be true or false" },
-  reach: { test: (x) => inRange(x, 0, 1.5) && x > 0, says: "must be a distance above 0 and at most 1.5" },
-} as const satisfies Record<string, Rule>;
-
-/** One node's clock fields a `set` may change (`nodes.<id>.clock.<field>`). */
-const CLOCK_RULES = {
-  offset: { test: (x) => inRange(x, -MAX_OFFSET_MS, MAX_OFFSET_MS), says: `must be a number of milliseconds between -${MAX_OFFSET_MS} and ${MAX_OFFSET_MS}` },
-  drift: { test: (x) => inRange(x, -MAX_DRIFT, MAX_DRIFT), says: `must be a number between -${MAX_DRIFT} and ${MAX_DRIFT}` },
-  step: {
-    test: (x) => isPlainObject(x) && isNum(x.at) && x.at >= 0 && inRange(x.by, -MAX_OFFSET_MS, MAX_OFFSET_MS) && Object.keys(x).every((k) => k === "at" || k === "by"),
-    says: "must be an object with at (a time in milliseconds) and by (milliseconds)",
-  },
-} as const satisfies Record<string, Rule>;
-
-// network.<field>; params.<name> or one field of a param object (params.breaker.threshold, up
-// to four names deep); nodes.<id>.clock.<field> for one node.
-const SET_PATH = /^(?:network\.(latency|loss|duplicate|reorder|reach)|params\.([A-Za-z][A-Za-z0-9_]*(?:\.[A-Za-z][A-Za-z0-9_]*){0,3})|nodes\.(.{1,40})\.clock\.(offset|drift|step))$/;
-
-function setRule(path: string): Rule {
-  const m = SET_PATH.exec(path);
-  const field = m?.[1] as keyof typeof NETWORK_RULES | undefined;
-  if (field !== undefined) return NETWORK_RULES[field];
-  const clock = m?.[4] as keyof typeof CLOCK_RULES | undefined;
-  if (clock !== undefined) return CLOCK_RULES[clock];
-  return { test: isJsonValue, says: "must be a JSON value" };
-}
-
-/** The node a `set` of `nodes.<id>.…` names, if it is one. */
-function setNode(path: string): string | undefined {
-  return SET_PATH.exec(path)?.[3];
-}
-
-// ---------------------------------------------------------------------------------------------
-// Schema building blocks.
-
-const leaf = <T>(test: (x: unknown) => boolean, says: string) => v.custom<T>(test, says);
-
-/** Checks the length before valibot walks the items, so a huge list is refused at once. */
-function list<T extends v.GenericSchema>(item: T, min: number, max: number, says: string) {
-  return v.pipe(
-    v.custom<unknown[]>((x) => Array.isArray(x) && x.length >= min && x.length <= max, says),
-    v.array(item, says),
-  );
-}
-
-const text = (max: number) => leaf<string>((x) => typeof x === "string" && x.length <= max, `must be text of at most ${max} characters`);
-const unit = leaf<number>((x) => inRange(x, 0, 1), "must be a number between 0 and 1");
-const offsetMs = leaf<number>((x) => inRange(x, -MAX_OFFSET_MS, MAX_OFFSET_MS), `must be a number of milliseconds between -${MAX_OFFSET_MS} and ${MAX_OFFSET_MS}`);
-const time = leaf<number>((x) => inRange(x, 0, MAX_TIME_MS), `must be a time in milliseconds between 0 and ${MAX_TIME_MS}`);
-const probability = leaf<number>(NETWORK_RULES.loss.test, NETWORK_RULES.loss.says);
-// Existence is checked once every node is known (see firstBrokenReference).
-const nodeRef = leaf<string>((x) => typeof x === "string", "must be a node id");
-const jsonValue = leaf<unknown>(isJsonValue, "must be a JSON value");
-
-// A fresh pair, so the parsed scenario shares no arrays with the input.
-const latency = v.pipe(
-  leaf<[number, number]>(isLatency, NETWORK_RULES.latency.says),
-  v.transform(([lo, hi]): [number, number] => [lo, hi]),
-);
-
-const nodeId = v.custom<string>(
-  (x) => typeof x === "string" && x.length >= 1 && x.length <= MAX_ID_CHARS && !RESERVED.has(x),
-  (issue) =>
-    typeof issue.input === "string" && RESERVED.has(issue.input)
-      ? 'must not be "__proto__", "constructor" or "prototype"'
-      : `must be text of 1 to ${MAX_ID_CHARS} characters`,
-);
-
-const clockSchema = v.object(
-  {
-    offset: v.optional(offsetMs),
-    drift: v.optional(leaf<number>((x) => inRange(x, -MAX_DRIFT, MAX_DRIFT), `must be a number between -${MAX_DRIFT} and ${MAX_DRIFT}`)),
-    step: v.optional(
-      v.object(
-        {
-          at: leaf<number>((x) => isNum(x) && x >= 0, "must be a time in milliseconds of at least 0"),
-          by: offsetMs,
-        },
-        "must be an object with at and by",
-      ),
-    ),
-  },
-  "must be an object with optional offset, drift and step",
-);
-
-const roleName = leaf<string>((x) => typeof x === "string" && /^[a-z][a-z0-9-]{0,39}$/.test(x), "must be a role name of 1 to 40 characters from a-z, 0-9 and -");
 
 const nodeSchema = v.object({ id: nodeId, x: unit, y: unit, clock: v.optional(clockSchema), role: v.optional(roleName) }, "must be an object with id, x and y");
 
@@ -205,49 +73,27 @@ const paramsSchema = v.pipe(
   v.record(v.string(), jsonValue, "must be an object"),
 );
 
-const ACTION_KINDS = ["partition", "heal", "crash", "restart", "set", "command", "move", "add-node", "remove-node"] as const;
-
-const setSchema = v.pipe(
-  v.object({
-    t: time,
-    do: v.literal("set"),
-    path: leaf<string>(
-      (x) => typeof x === "string" && SET_PATH.test(x),
-      "must be network.latency, network.loss, network.duplicate, network.reorder, network.reach, params.<name>[.<field>] or nodes.<id>.clock.<offset|drift|step>",
-    ),
-    value: v.custom<unknown>(() => true),
-  }),
-  v.forward(
-    v.check(
-      (a) => setRule(a.path).test(a.value),
-      (issue) => setRule((issue.input as { path: string }).path).says,
-    ),
-    ["value"],
-  ),
-);
-
-const actionSchema = v.pipe(
+/**
+ * Each action as the core pass sees it: an object with a time. Its kind (core or the lab's)
+ * checks the rest once the lab is known (see checkActions).
+ */
+const actionShape = v.pipe(
   leaf<Record<string, unknown>>(isPlainObject, "must be an action object"),
-  v.variant(
-    "do",
-    [
-      v.object({
-        t: time,
-        do: v.literal("partition"),
-        groups: list(list(nodeRef, 0, MAX_NODES, `must be a list of at most ${MAX_NODES} node ids`), 0, MAX_GROUPS, `must be a list of at most ${MAX_GROUPS} groups of node ids`),
-      }),
-      v.object({ t: time, do: v.literal("heal") }),
-      v.object({ t: time, do: v.literal("crash"), node: nodeRef }),
-      v.object({ t: time, do: v.literal("restart"), node: nodeRef }),
-      setSchema,
-      v.object({ t: time, do: v.literal("command"), node: nodeRef, cmd: jsonValue }),
-      v.object({ t: time, do: v.literal("move"), node: nodeRef, x: unit, y: unit }),
-      v.object({ t: time, do: v.literal("add-node"), node: nodeId, role: v.optional(roleName), x: v.optional(unit), y: v.optional(unit) }),
-      v.object({ t: time, do: v.literal("remove-node"), node: nodeRef }),
-    ],
-    `must be one of ${ACTION_KINDS.join(", ")}`,
-  ),
+  v.looseObject({ t: time, do: v.unknown() }),
+  v.transform((a) => a as Action),
 );
+
+/** The full schema of each action kind, built once. */
+const kindSchemas = new WeakMap<ActionKind, v.GenericSchema<unknown, Action>>();
+
+function kindSchema(kind: ActionKind): v.GenericSchema<unknown, Action> {
+  let schema = kindSchemas.get(kind);
+  if (schema === undefined) {
+    schema = v.object({ t: time, do: v.literal(kind.do), ...kind.fields }) as unknown as v.GenericSchema<unknown, Action>;
+    kindSchemas.set(kind, schema);
+  }
+  return schema;
+}
 
 // ---------------------------------------------------------------------------------------------
 // Checks that need the whole scenario: ids unique, every reference names a node.
@@ -275,6 +121,7 @@ interface Problem {
   says: string;
 }
 
+/** Node ids unique; every link names a node. */
 function firstBrokenReference(s: Scenario): Problem | null {
   const firstIndex = new Map<string, number>();
   for (const [i, n] of s.nodes.entries()) {
@@ -282,38 +129,71 @@ function firstBrokenReference(s: Scenario): Problem | null {
     if (earlier !== undefined) return { at: ["nodes", i, "id"], says: `must be unique (nodes[${earlier}] has the same id)` };
     firstIndex.set(n.id, i);
   }
-  const unknown = (id: string, at: (string | number)[]): Problem | null =>
-    firstIndex.has(id) ? null : { at, says: `must name one of the scenario's nodes (${quote(id)} is not one)` };
-
   for (const [i, l] of (s.network.links ?? []).entries()) {
-    const p = unknown(l.a, ["network", "links", i, "a"]) ?? unknown(l.b, ["network", "links", i, "b"]);
+    const p = unknownNode(firstIndex, l.a, ["network", "links", i, "a"]) ?? unknownNode(firstIndex, l.b, ["network", "links", i, "b"]);
     if (p) return p;
   }
-  // In time order (as the engine applies them): a node can be named once it has joined.
-  const order = s.timeline.map((a, i) => ({ a, i })).sort((p, q) => p.a.t - q.a.t || p.i - q.i);
-  let joined = 0;
-  for (const { a, i } of order) {
-    let p: Problem | null = null;
-    if (a.do === "add-node") {
-      const earlier = firstIndex.get(a.node);
-      if (earlier !== undefined) return { at: ["timeline", i, "node"], says: `must be a new node id (${quote(a.node)} is already in the run)` };
-      if (s.nodes.length + ++joined > MAX_NODES) return { at: ["timeline", i], says: `would take the run past ${MAX_NODES} nodes` };
-      firstIndex.set(a.node, s.nodes.length + joined - 1);
-      continue;
-    }
-    if (a.do === "partition") {
-      outer: for (const [g, group] of a.groups.entries()) {
-        for (const [k, id] of group.entries()) {
-          p = unknown(id, ["timeline", i, "groups", g, k]);
-          if (p) break outer;
-        }
+  return null;
+}
+
+function unknownNode(known: ReadonlyMap<string, unknown>, id: string, at: (string | number)[]): Problem | null {
+  return known.has(id) ? null : { at, says: `must name one of the scenario's nodes (${quote(id)} is not one)` };
+}
+
+/** Where in an action a node id sits: the field that is the id, or else the first that mentions it. */
+function fieldOf(a: Action, id: string): (string | number)[] {
+  let mention: (string | number)[] = [];
+  const walk = (x: unknown, at: (string | number)[]): (string | number)[] | null => {
+    if (x === id) return at;
+    if (typeof x === "string" && mention.length === 0 && x.includes(id)) mention = at;
+    if (Array.isArray(x)) {
+      for (const [k, item] of x.entries()) {
+        const found = walk(item, [...at, k]);
+        if (found) return found;
       }
-    } else if ("node" in a) {
-      p = unknown(a.node, ["timeline", i, "node"]);
-    } else if (a.do === "set" && setNode(a.path) !== undefined) {
-      p = unknown(setNode(a.path)!, ["timeline", i, "path"]);
+    } else if (typeof x === "object" && x !== null) {
+      for (const [k, item] of Object.entries(x)) {
+        if (at.length === 0 && (k === "t" || k === "do")) continue;
+        const found = walk(item, [...at, k]);
+        if (found) return found;
+      }
     }
-    if (p) return p;
+    return null;
+  };
+  return walk(a, []) ?? mention;
+}
+
+/**
+ * Each action against its kind (the core ones and the lab's), then, in time order as the engine
+ * applies them, every node it names: a node can be named once it is in the run, and a joining
+ * node needs a new id and a role the lab has. Parsed actions replace the timeline's in place.
+ */
+function checkActions(s: Scenario, kinds: ReadonlyMap<string, ActionKind>, roles: readonly string[], labId: string): string | null {
+  for (const [i, raw] of s.timeline.entries()) {
+    const kind = typeof raw.do === "string" ? kinds.get(raw.do) : undefined;
+    if (kind === undefined) return `timeline[${i}].do must be one of ${[...kinds.keys()].join(", ")}`;
+    const parsed = v.safeParse(kindSchema(kind), raw, { abortEarly: true });
+    if (!parsed.success) return describeIssue(parsed.issues[0], `timeline[${i}]`);
+    const refined = kind.refine?.(parsed.output) ?? null;
+    if (refined !== null) return `timeline[${i}].${refined.field} ${refined.says}`;
+    s.timeline[i] = parsed.output;
+  }
+
+  const known = new Map<string, number>(s.nodes.map((n, i) => [n.id, i]));
+  const knownRoles = roles.length === 0 ? `the ${labId} lab's nodes have no roles` : `the ${labId} lab's roles are ${roles.join(", ")}`;
+  const order = s.timeline.map((a, i) => ({ a, i })).sort((p, q) => p.a.t - q.a.t || p.i - q.i);
+  for (const { a, i } of order) {
+    const kind = kinds.get(a.do)!;
+    for (const id of kind.names?.(a) ?? []) {
+      const p = unknownNode(known, id, ["timeline", i, ...fieldOf(a, id)]);
+      if (p) return `${pathText(pathTo(s, p.at))} ${p.says}`;
+    }
+    const joins = kind.joins?.(a) ?? null;
+    if (joins === null) continue;
+    if (known.has(joins.node)) return `timeline[${i}].node must be a new node id (${quote(joins.node)} is already in the run)`;
+    if (known.size + 1 > MAX_NODES) return `timeline[${i}] would take the run past ${MAX_NODES} nodes`;
+    if (joins.role !== undefined && !roles.includes(joins.role)) return `timeline[${i}].role is ${quote(joins.role)}, but ${knownRoles}`;
+    known.set(joins.node, known.size);
   }
   return null;
 }
@@ -334,7 +214,7 @@ export const ScenarioSchema: v.GenericSchema<unknown, Scenario> = v.pipe(
       nodes: list(nodeSchema, 1, MAX_NODES, `must be a list of 1 to ${MAX_NODES} nodes`),
       network: networkSchema,
       params: paramsSchema,
-      timeline: list(actionSchema, 0, MAX_ACTIONS, `must be a list of at most ${MAX_ACTIONS} actions`),
+      timeline: list(actionShape, 0, MAX_ACTIONS, `must be a list of at most ${MAX_ACTIONS} actions`),
     },
     "must be a JSON object",
   ),
@@ -437,8 +317,9 @@ function translate(issue: v.BaseIssue<unknown>): string {
 }
 
 /** "nodes[2].x must be a number between 0 and 1", or "it must be …" at the root. */
-function describeIssue(issue: v.BaseIssue<unknown>): string {
-  const subject = pathText(issue.path) || "it";
+function describeIssue(issue: v.BaseIssue<unknown>, prefix = ""): string {
+  const where = pathText(issue.path);
+  const subject = (prefix && where ? `${prefix}${where.startsWith("[") ? "" : "."}${where}` : prefix || where) || "it";
   if (isMissingKey(issue)) return `${subject} is missing`;
   // Our own messages never start like valibot's defaults ("Invalid type: …").
   const says = issue.message.startsWith("Invalid ") ? translate(issue) : issue.message;
@@ -481,10 +362,8 @@ function parseUnsafe(input: unknown, labs: readonly LabParamsSchema[]): LoadResu
     if (n.role === undefined || roles.includes(n.role)) continue;
     return { ok: false, error: `The scenario is not valid: nodes[${i}].role is "${n.role}", but ${knownRoles}.` };
   }
-  for (const [i, a] of scenario.timeline.entries()) {
-    if (a.do !== "add-node" || a.role === undefined || roles.includes(a.role)) continue;
-    return { ok: false, error: `The scenario is not valid: timeline[${i}].role is "${a.role}", but ${knownRoles}.` };
-  }
+  const actionProblem = checkActions(scenario, actionKinds(lab.actions), roles, lab.id);
+  if (actionProblem !== null) return { ok: false, error: `The scenario is not valid: ${actionProblem}.` };
 
   const params = v.safeParse(lab.params, scenario.params, { abortEarly: true });
   if (!params.success) {
@@ -493,7 +372,7 @@ function parseUnsafe(input: unknown, labs: readonly LabParamsSchema[]): LoadResu
 
   // The engine applies `params.<key>` sets verbatim, so each must leave params the lab accepts.
   for (const [i, a] of scenario.timeline.entries()) {
-    if (a.do !== "set" || !a.path.startsWith("params.")) continue;
+    if (!isCore(a) || a.do !== "set" || !a.path.startsWith("params.")) continue;
     const keys = a.path.slice("params.".length).split(".");
     if (keys.some((k) => RESERVED.has(k))) {
       return { ok: false, error: `The scenario is not valid: timeline[${i}].path must not set ${a.path}.` };

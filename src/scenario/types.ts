@@ -44,7 +44,8 @@ export interface NetworkSpec {
   links?: LinkSpec[];
 }
 
-export type Action =
+/** The actions every lab has (core-actions.ts says what each does). */
+export type CoreAction =
   | { t: number; do: "partition"; groups: string[][] }
   | { t: number; do: "heal" }
   | { t: number; do: "crash"; node: string }
@@ -56,6 +57,22 @@ export type Action =
   | { t: number; do: "add-node"; node: string; role?: string; x?: number; y?: number }
   /** A node leaves the run for good. */
   | { t: number; do: "remove-node"; node: string };
+
+/** An action a lab defines (its `actions`, e.g. the ring lab's `add-server`): its own fields, checked by its kind. */
+export interface LabAction {
+  t: number;
+  do: string;
+  [field: string]: unknown;
+}
+
+export type Action = CoreAction | LabAction;
+
+const CORE_NAMES: ReadonlySet<string> = new Set(["partition", "heal", "crash", "restart", "set", "command", "move", "add-node", "remove-node"] satisfies CoreAction["do"][]);
+
+/** Whether an action is one of the core ones (and so has their exact shape once parsed). */
+export function isCore(a: Action): a is CoreAction {
+  return CORE_NAMES.has(a.do);
+}
 
 /** A timeline action as a learner makes it, before the player stamps its time. */
 export type ActionAt = Action extends infer A ? (A extends Action ? Omit<A, "t"> : never) : never;

@@ -9,6 +9,8 @@
 import type { Action, Scenario } from "../scenario/types.ts";
 import { DEFAULT_REACH } from "../scenario/types.ts";
 import { setIn } from "../scenario/paths.ts";
+import type { ActionKind, ActionRun } from "../scenario/actions.ts";
+import { actionKinds, CORE_KINDS } from "../scenario/core-actions.ts";
 import { growNetwork, newNetwork, route, type DropReason, type NetworkState } from "./network.ts";
 import { timerDelay, type NodeInput, type NodeSetup, type NodeStatus, type Outcome } from "./node.ts";
 import { streamState } from "./prng.ts";
@@ -99,8 +101,16 @@ export class Engine {
   claimTimer: ((e: NodeEvent) => boolean) | undefined;
 
   /** `trace`: where to record; the page's player shares one between its live and seek runs. */
-  constructor(readonly scenario: Scenario, params: Record<string, unknown>, trace = new Trace()) {
+  /** The action kinds this run knows: the core ones and the lab's. */
+  private readonly kinds: ReadonlyMap<string, ActionKind>;
+
+  /**
+   * `trace`: where to record; the page's player shares one between its live and seek runs.
+   * `actions`: the lab's own action kinds, if it has any.
+   */
+  constructor(readonly scenario: Scenario, params: Record<string, unknown>, trace = new Trace(), actions: readonly ActionKind[] = []) {
     this.trace = trace;
+    this.kinds = actionKinds(actions);
     this.ids = scenario.nodes.map((n) => n.id);
     this.roles = scenario.nodes.map((n) => n.role);
     this.ids.forEach((id, i) => this.index.set(id, i));
@@ -269,76 +279,129 @@ export class Engine {
     for (let c = 0; c < copies; c++) this.queue.push({ t: arrive[c]!, seq: this.seq++, node: j!, input, id, src: from });
   }
 
-  /** Apply a timeline action; returns what the host must then do to its nodes. */
-  applyAction(a: Action): FollowUp | null {
+  /**
+   * Apply a timeline action through its kind (the core ones, or the lab's own); returns what the
+   * host must then do to its nodes, in order. A lab action is recorded under its own name, with
+   * its fields, before the primitives it uses record theirs.
+   */
+  applyAction(a: Action): FollowUp[] {
     if (!this.started) this.start();
     this.now = a.t;
-    switch (a.do) {
-      case "partition": {
-        const listed = new Map<string, number>();
-        a.groups.forEach((g, k) => g.forEach((id) => listed.has(id) || listed.set(id, k)));
-        // Nodes the action does not name form one more group together.
-        const rest = a.groups.length;
-        const groups = normalizeGroups(this.ids.map((id) => listed.get(id) ?? rest));
-        this.trace.add(a.t, "partition", { groups: groupsAsIds(groups, this.ids) });
-        this.setGroups(groups, false);
-        this.pos = clusterLayout(groups, this.reach);
-        return null;
-      }
-      case "heal": {
-        this.trace.add(a.t, "heal", {});
-        const homeGroups = componentsOf(this.home, this.reach);
-        this.pos = groupCount(homeGroups) === 1 ? this.home.map((p) => ({ ...p })) : circleLayout(this.ids.length);
-        this.setGroups(this.ids.map(() => 0), false);
-        return null;
-      }
-      case "move": {
-        const i = this.index.get(a.node)!;
-        if (this.status[i] === "removed") return this.gone(a.t, "move", a.node);
-        this.trace.add(a.t, "move", { node: a.node, x: a.x, y: a.y });
-        this.pos[i] = { x: a.x, y: a.y };
-        this.setGroups(componentsOf(this.pos, this.reach), true);
-        return null;
-      }
-      case "crash": {
-        const i = this.index.get(a.node)!;
-        const was = this.status[i]!;
-        if (was === "removed") return this.gone(a.t, "crash", a.node);
-        this.trace.add(a.t, "crash", was === "down" ? { node: a.node, noop: true } : { node: a.node });
-        if (was === "down") return null;
-        this.status[i] = "down";
-        return { op: "crash", node: i };
-      }
-      case "restart": {
-        const i = this.index.get(a.node)!;
-        const was = this.status[i]!;
-        if (was === "removed") return this.gone(a.t, "restart", a.node);
-        this.trace.add(a.t, "restart", was === "up" ? { node: a.node, noop: true } : { node: a.node });
-        if (was === "up") return null;
-        this.status[i] = "up";
-        return { op: "restart", node: i };
-      }
-      case "set":
-        return this.set(a.t, a.path, a.value);
-      case "add-node":
-        return this.addNode(a);
-      case "remove-node": {
-        const i = this.index.get(a.node)!;
-        const was = this.status[i]!;
-        this.trace.add(a.t, "remove-node", was === "removed" ? { node: a.node, noop: true } : { node: a.node });
-        if (was === "removed") return null;
-        this.status[i] = "removed";
-        return { op: "remove", node: i };
-      }
-      case "command": {
-        // A client request (or a learner's poke) reaches the node at once; a node that is not
-        // up refuses it, and the trace says so.
-        const i = this.index.get(a.node)!;
-        const st = this.status[i]!;
-        this.trace.add(a.t, "command", st === "up" ? { node: a.node, cmd: a.cmd } : { node: a.node, cmd: a.cmd, refused: st });
-        return st === "up" ? { op: "command", node: i, cmd: a.cmd } : null;
-      }
+    const kind = this.kinds.get(a.do);
+    if (kind === undefined) throw new Error(`unknown action "${a.do}" (not a core action, nor one of the lab's)`);
+    const followUps: FollowUp[] = [];
+    this.followUps = followUps;
+    if (!CORE_KINDS.has(a.do)) {
+      const { t, do: name, ...fields } = a;
+      this.trace.add(t, name, fields);
     }
+    kind.apply(a, this.run);
+    this.followUps = null;
+    return followUps;
+  }
+
+  /** The primitives an action kind works through (scenario/actions.ts), each recording itself. */
+  private readonly run: ActionRun = (() => {
+    const engine = this;
+    return {
+      get now() {
+        return engine.now;
+      },
+      nodes: () => engine.ids,
+    status: (id) => {
+      const i = this.index.get(id);
+      return i === undefined ? undefined : this.status[i];
+    },
+    role: (id) => {
+      const i = this.index.get(id);
+      return i === undefined ? undefined : this.roles[i];
+    },
+    record: (kind, data) => {
+      this.trace.add(this.now, kind, data);
+    },
+    partition: (groups) => this.partition(groups),
+    heal: () => this.heal(),
+    move: (id, x, y) => this.move(id, x, y),
+    crash: (id) => this.crash(id),
+    restart: (id) => this.restart(id),
+    set: (path, value) => this.follow(this.set(this.now, path, value)),
+    command: (id, cmd) => this.command(id, cmd),
+    addNode: (id, at) => this.follow(this.addNode(id, at ?? {})),
+    removeNode: (id) => this.removeNode(id),
+    };
+  })();
+
+  /** Where the primitives put what the host must do, while an action is being applied. */
+  private followUps: FollowUp[] | null = null;
+
+  private follow(f: FollowUp | null): void {
+    if (f === null) return;
+    if (this.followUps === null) throw new Error("a run primitive was called outside an action");
+    this.followUps.push(f);
+  }
+
+  private partition(named: readonly (readonly string[])[]): void {
+    const listed = new Map<string, number>();
+    named.forEach((g, k) => g.forEach((id) => listed.has(id) || listed.set(id, k)));
+    // Nodes the action does not name form one more group together.
+    const rest = named.length;
+    const groups = normalizeGroups(this.ids.map((id) => listed.get(id) ?? rest));
+    this.trace.add(this.now, "partition", { groups: groupsAsIds(groups, this.ids) });
+    this.setGroups(groups, false);
+    this.pos = clusterLayout(groups, this.reach);
+  }
+
+  private heal(): void {
+    this.trace.add(this.now, "heal", {});
+    const homeGroups = componentsOf(this.home, this.reach);
+    this.pos = groupCount(homeGroups) === 1 ? this.home.map((p) => ({ ...p })) : circleLayout(this.ids.length);
+    this.setGroups(this.ids.map(() => 0), false);
+  }
+
+  private move(id: string, x: number, y: number): void {
+    const i = this.index.get(id)!;
+    if (this.status[i] === "removed") return this.gone("move", id);
+    this.trace.add(this.now, "move", { node: id, x, y });
+    this.pos[i] = { x, y };
+    this.setGroups(componentsOf(this.pos, this.reach), true);
+  }
+
+  private crash(id: string): void {
+    const i = this.index.get(id)!;
+    const was = this.status[i]!;
+    if (was === "removed") return this.gone("crash", id);
+    this.trace.add(this.now, "crash", was === "down" ? { node: id, noop: true } : { node: id });
+    if (was === "down") return;
+    this.status[i] = "down";
+    this.follow({ op: "crash", node: i });
+  }
+
+  private restart(id: string): void {
+    const i = this.index.get(id)!;
+    const was = this.status[i]!;
+    if (was === "removed") return this.gone("restart", id);
+    this.trace.add(this.now, "restart", was === "up" ? { node: id, noop: true } : { node: id });
+    if (was === "up") return;
+    this.status[i] = "up";
+    this.follow({ op: "restart", node: i });
+  }
+
+  private removeNode(id: string): void {
+    const i = this.index.get(id)!;
+    const was = this.status[i]!;
+    this.trace.add(this.now, "remove-node", was === "removed" ? { node: id, noop: true } : { node: id });
+    if (was === "removed") return;
+    this.status[i] = "removed";
+    this.follow({ op: "remove", node: i });
+  }
+
+  private command(id: string, cmd: unknown): void {
+    // A client request (or a learner's poke) reaches the node at once; a node that is not
+    // up refuses it, and the trace says so.
+    const i = this.index.get(id)!;
+    const st = this.status[i]!;
+    this.trace.add(this.now, "command", st === "up" ? { node: id, cmd } : { node: id, cmd, refused: st });
+    if (st === "up") this.follow({ op: "command", node: i, cmd });
   }
 
   private set(t: number, path: string, value: unknown): FollowUp | null {
@@ -366,39 +429,39 @@ export class Engine {
    * A node joins: it gets the next index, boots now (its `init` queued at this time, after the
    * action, like any input), and is linked to the nodes within reach of where it stands.
    */
-  private addNode(a: Extract<Action, { do: "add-node" }>): FollowUp | null {
-    if (this.index.has(a.node)) {
-      this.trace.add(a.t, "add-node", { node: a.node, noop: true });
+  private addNode(id: string, at: { role?: string; x?: number; y?: number }): FollowUp | null {
+    const t = this.now;
+    if (this.index.has(id)) {
+      this.trace.add(t, "add-node", { node: id, noop: true });
       return null;
     }
     const i = this.ids.length;
-    this.ids.push(a.node);
-    this.roles.push(a.role);
-    this.index.set(a.node, i);
+    this.ids.push(id);
+    this.roles.push(at.role);
+    this.index.set(id, i);
     this.status.push("up");
-    const at = { x: a.x ?? 0.5, y: a.y ?? 0.5 };
-    this.pos.push(at);
-    this.home.push({ ...at });
+    const where = { x: at.x ?? 0.5, y: at.y ?? 0.5 };
+    this.pos.push(where);
+    this.home.push({ ...where });
     growNetwork(this.net, this.ids.length);
-    this.trace.add(a.t, "add-node", a.role === undefined ? { node: a.node } : { node: a.node, role: a.role });
+    this.trace.add(t, "add-node", at.role === undefined ? { node: id } : { node: id, role: at.role });
     // Joining inside one group is no news; joining out of reach of everyone is a partition.
     const before = groupCount(this.groups);
     this.groups = normalizeGroups(componentsOf(this.pos, this.reach));
     const after = groupCount(this.groups);
     if (after !== before) {
-      if (after === 1) this.trace.add(a.t, "heal", {});
-      else this.trace.add(a.t, "partition", { groups: groupsAsIds(this.groups, this.ids) });
+      if (after === 1) this.trace.add(t, "heal", {});
+      else this.trace.add(t, "partition", { groups: groupsAsIds(this.groups, this.ids) });
     }
-    this.queue.push({ t: a.t, seq: this.seq++, node: i, input: { kind: "init" }, id: -1, src: -1 });
-    const setup: NodeSetup = { id: a.node };
-    if (a.role !== undefined) setup.role = a.role;
+    this.queue.push({ t, seq: this.seq++, node: i, input: { kind: "init" }, id: -1, src: -1 });
+    const setup: NodeSetup = { id };
+    if (at.role !== undefined) setup.role = at.role;
     return { op: "add", node: i, setup };
   }
 
   /** An action on a node that left the run: recorded, and nothing happens. */
-  private gone(t: number, kind: string, node: string): null {
-    this.trace.add(t, kind, { node, noop: true });
-    return null;
+  private gone(kind: string, node: string): void {
+    this.trace.add(this.now, kind, { node, noop: true });
   }
 
   /** The nodes still in the run, in order, with their roles: what each node's `ctx` lists. */

@@ -1,6 +1,7 @@
 // A whole run in one thread: the engine plus the nodes' slots, driven event by event.
 // This is the reference the worker host must match; the CLI, the tests and fast-forward use it.
 
+import type { ActionKind } from "../scenario/actions.ts";
 import type { Scenario } from "../scenario/types.ts";
 import { Engine, type EngineState, type FollowUp, type NodeEvent } from "./engine.ts";
 import { NodeRunner, newSlot, type NodeSlot, type Outcome } from "./node.ts";
@@ -32,8 +33,9 @@ export class Simulation {
   private slots: NodeSlot[];
   private readonly outcomeOf = (e: NodeEvent): Outcome => this.runner.handle(this.slots[e.node]!, e.input, e.t);
 
-  constructor(scenario: Scenario, private readonly protocol: Protocols, params: Record<string, unknown>, trace?: Trace) {
-    this.engine = new Engine(scenario, params, trace);
+  /** `actions`: the lab's own action kinds, if it has any. */
+  constructor(scenario: Scenario, private readonly protocol: Protocols, params: Record<string, unknown>, trace?: Trace, actions: readonly ActionKind[] = []) {
+    this.engine = new Engine(scenario, params, trace, actions);
     this.runner = new NodeRunner(protocol, peerTable(this.engine.ids), this.engine.params, roleTable(scenario.nodes, protocol));
     this.slots = scenario.nodes.map((n) => newSlot(scenario.seed, n));
   }
@@ -45,13 +47,12 @@ export class Simulation {
       const next = e.peek(until);
       if (next === null) break;
       if ("node" in next) e.process(e.popNode(), this.outcomeOf);
-      else this.follow(e.applyAction(e.popAction()));
+      else for (const f of e.applyAction(e.popAction())) this.follow(f);
     }
     e.advanceTo(until);
   }
 
-  private follow(f: FollowUp | null): void {
-    if (f === null) return;
+  private follow(f: FollowUp): void {
     if (f.op === "crash") this.runner.crash(this.slots[f.node]!, this.engine.now);
     else if (f.op === "restart") this.engine.applyOutcome(f.node, this.runner.restart(this.slots[f.node]!, this.engine.now));
     else if (f.op === "command") {

@@ -19,7 +19,9 @@
 import { Watch, type WatchState } from "../labs/checking.ts";
 import type { Lab } from "../labs/types.ts";
 import type { Run, RunConfig, RunSnapshot } from "../runtime/types.ts";
-import type { Action, ActionAt, Scenario } from "../scenario/types.ts";
+import type { ActionKind } from "../scenario/actions.ts";
+import { actionKinds } from "../scenario/core-actions.ts";
+import { isCore, type Action, type ActionAt, type Scenario } from "../scenario/types.ts";
 import { Simulation } from "../sim/simulation.ts";
 import { Trace, type TraceMark } from "../sim/trace.ts";
 import type { NodeView } from "../sim/types.ts";
@@ -58,6 +60,8 @@ export class Player {
   private queue: Promise<unknown> = Promise.resolve();
   /** The furthest virtual time the run has been to. */
   private reached = 0;
+  /** The action kinds of this lab (the core ones and its own). */
+  private readonly kinds: ReadonlyMap<string, ActionKind>;
   /** The lab's checks and reducers, following the trace as it grows (live checking). */
   private readonly watch: Watch;
 
@@ -69,13 +73,14 @@ export class Player {
     readonly trace: Trace,
   ) {
     this.scenarioNow = scenario;
-    this.seeker = new Simulation(scenario, lab.protocol, params, trace);
+    this.kinds = actionKinds(lab.actions);
+    this.seeker = new Simulation(scenario, lab.protocol, params, trace, lab.actions);
     this.watch = new Watch(lab.checks, lab.reducers ?? [], { scenario, params });
   }
 
   static async start(lab: Lab, scenario: Scenario, params: Record<string, unknown>, deps: PlayerDeps): Promise<Player> {
     const trace = new Trace();
-    const live = await deps.startLive({ scenario, labId: lab.id, protocol: lab.protocol, params, trace });
+    const live = await deps.startLive({ scenario, labId: lab.id, protocol: lab.protocol, params, trace, actions: lab.actions ?? [] });
     const p = new Player(lab, scenario, params, live, trace);
     p.snaps.push({ t: -1, run: await live.snapshot(), ...p.markNow() });
     // Boot every node (the inits at t = 0), so that time 0 means "everything at 0 has
@@ -170,7 +175,7 @@ export class Player {
       const before = this.scenarioNow.timeline;
       const mine = (a: Action) => this.recorded.has(a);
       const replaced = before.filter((a) => mine(a) && a.t > t);
-      const timeline = before.filter((a) => !(mine(a) && (a.t > t || (a.t === t && sameTarget(a, stamped)))));
+      const timeline = before.filter((a) => !(mine(a) && (a.t > t || (a.t === t && sameTarget(this.kinds, a, stamped)))));
       timeline.push(stamped);
       this.recorded.add(stamped);
       // Replay from strictly before t, so the action goes before whatever else happened at t.
@@ -195,7 +200,7 @@ export class Player {
   applyFromStart(changes: readonly { path: string; value: unknown }[]): Promise<void> {
     return this.serial(async () => {
       const paths = new Set(changes.map((c) => c.path));
-      const kept = this.scenarioNow.timeline.filter((a) => !(a.t === 0 && a.do === "set" && paths.has(a.path)));
+      const kept = this.scenarioNow.timeline.filter((a) => !(a.t === 0 && isCore(a) && a.do === "set" && paths.has(a.path)));
       const sets: Action[] = changes.map((c) => ({ t: 0, do: "set", path: c.path, value: c.value }));
       for (const a of sets) this.recorded.add(a);
       await this.rewrite([...sets, ...kept], 0, 0);
@@ -307,12 +312,9 @@ export interface Edit {
   before: readonly Action[];
 }
 
-/** Two actions that do the same thing to the same target (the later one wins). */
-function sameTarget(a: Action, b: Action): boolean {
-  if (a.do !== b.do) return false;
-  if (a.do === "set" && b.do === "set") return a.path === b.path;
-  if (a.do === "move" && b.do === "move") return a.node === b.node;
-  return false;
+/** Two actions that do the same thing to the same target (the later one wins), as their kind says. */
+function sameTarget(kinds: ReadonlyMap<string, ActionKind>, a: Action, b: Action): boolean {
+  return a.do === b.do && (kinds.get(a.do)?.replaces?.(a, b) ?? false);
 }
 
 /**

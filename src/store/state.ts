@@ -6,6 +6,7 @@
 
 import { create } from "zustand";
 import type { Lab, Violation } from "../labs/types.ts";
+import { actionKinds, actionLabel } from "../scenario/core-actions.ts";
 import type { Action, NetworkSpec, Scenario } from "../scenario/types.ts";
 import { DEFAULT_REACH } from "../scenario/types.ts";
 import type { NodeView } from "../sim/types.ts";
@@ -121,30 +122,9 @@ export function reachOf(network: NetworkSpec | null): number {
   return network?.reach ?? DEFAULT_REACH;
 }
 
-/** The timeline's actions as marks on the scrubber (derived from the scenario, never stored). */
-export function marksOf(s: Scenario | null): Mark[] {
+/** The timeline's actions as marks on the scrubber, in each kind's words (derived from the scenario, never stored). */
+export function marksOf(s: Scenario | null, lab: Lab | null): Mark[] {
   if (s === null) return [];
-  return s.timeline.map((a) => ({ t: a.t, label: actionLabel(a) }));
-}
-
-export function actionLabel(a: Action): string {
-  switch (a.do) {
-    case "partition":
-      return `partition ${a.groups.map((g) => `{${g.join(", ")}}`).join(" ")}`;
-    case "heal":
-      return "heal";
-    case "crash":
-    case "restart":
-      return `${a.do} ${a.node}`;
-    case "set":
-      return `set ${a.path} = ${JSON.stringify(a.value)}`;
-    case "command":
-      return `command to ${a.node}: ${typeof a.cmd === "string" ? a.cmd : JSON.stringify(a.cmd)}`;
-    case "move":
-      return `move ${a.node}`;
-    case "add-node":
-      return `${a.node} joins${a.role === undefined ? "" : ` as ${a.role}`}`;
-    case "remove-node":
-      return `${a.node} leaves`;
-  }
+  const kinds = actionKinds(lab?.actions);
+  return s.timeline.map((a) => ({ t: a.t, label: actionLabel(a, kinds) }));
 }

@@ -4,7 +4,7 @@
 
 import * as v from "valibot";
 import type { Page } from "playwright-core";
-import { labById, labs } from "../../src/labs/index.ts";
+import { labById, labs, runConfig } from "../../src/labs/index.ts";
 import { startInProcess } from "../../src/runtime/inprocess-host.ts";
 import { decodeLink } from "../../src/scenario/codec.ts";
 import { describe, expect, test } from "vitest";
@@ -96,6 +96,34 @@ describe("the lab platform in the page", () => {
     const totals = await page.evaluate(() => window.splitbrain!.nodes().map((n) => [n.id, n.view.total]));
     expect(totals.map(([id]) => id)).toEqual(["n1", "n2", "n3", "n5", "n8"]);
     expect(new Set(totals.map(([, t]) => t)).size).toBe(1);
+    expect(problems).toEqual([]);
+  });
+
+  test("a lab's own action, made from its panel while the run plays, is named in the timeline and the live run equals its link's", async () => {
+    const { page, problems } = await open("#/gossip");
+    await page.evaluate(() => window.splitbrain!.speed(2));
+    await expect.poll(() => page.evaluate(() => window.splitbrain!.time()), { timeout: 30_000 }).toBeGreaterThan(1500);
+    const totalsBefore = await page.evaluate(() => window.splitbrain!.nodes().map((n) => Number(n.view.total)));
+    await page.getByRole("button", { name: "Every node counts 1" }).click();
+    const made = await page.evaluate(() => window.splitbrain!.scenario()!.timeline.filter((a) => a.do === "count-all"));
+    expect(made).toEqual([{ t: expect.any(Number), do: "count-all", by: 1 }]);
+    // The timeline marks it in the lab's words.
+    await expect.poll(() => page.locator(".timeline [aria-label*='every node counts 1'], .timeline [title*='every node counts 1']").count()).toBeGreaterThan(0);
+    // Still playing, live (no seek): wait till gossip has spread it, then pause where it is.
+    expect(await page.evaluate(() => window.splitbrain!.playing())).toBe(true);
+    await expect.poll(() => page.evaluate(() => window.splitbrain!.time()), { timeout: 30_000 }).toBeGreaterThan(made[0]!.t + 3000);
+    await page.evaluate(() => window.splitbrain!.pause());
+    const t = await page.evaluate(() => window.splitbrain!.time());
+    const loaded = decodeLink(await page.evaluate(() => window.splitbrain!.link()), labs);
+    if (!loaded.ok) throw new Error(loaded.error);
+    const run = startInProcess(runConfig(loaded.scenario, loaded.params));
+    await run.advance(t);
+    expect(await page.evaluate(() => window.splitbrain!.traceHash())).toBe(run.engine.trace.hash());
+    // Every node counted once more than the scripted increments would have given.
+    const after = await page.evaluate(() => window.splitbrain!.nodes().map((n) => Number(n.view.total)));
+    const views = await run.views();
+    expect(after).toEqual(views.map((x) => Number(x.total)));
+    expect(after.every((x) => x >= Math.max(...totalsBefore) + after.length)).toBe(true);
     expect(problems).toEqual([]);
   });
 });

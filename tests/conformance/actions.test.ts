@@ -14,9 +14,9 @@ import { startInWorkers } from "../../src/runtime/worker-host.ts";
 import type { Action, ActionAt, Scenario } from "../../src/scenario/types.ts";
 import { Player } from "../../src/store/player.ts";
 
-/** Per lab: a command its nodes understand and a param change that alters the run. */
-const LAB_ACTIONS: Record<string, { cmd: unknown; param: [string, unknown]; field?: [string, unknown] }> = {
-  gossip: { cmd: { inc: 2 }, param: ["interval", 70] },
+/** Per lab: a command its nodes understand, a param change that alters the run, and one of each of its own actions. */
+const LAB_ACTIONS: Record<string, { cmd: unknown; param: [string, unknown]; field?: [string, unknown]; own?: ActionAt[] }> = {
+  gossip: { cmd: { inc: 2 }, param: ["interval", 70], own: [{ do: "count-all", by: 3 }] },
   raft: {
     cmd: { client: "c9", seq: 1, op: "set z=9" },
     param: ["rules", { currentTermCommit: false, electionRestriction: false, persistVote: false }],
@@ -47,6 +47,7 @@ function everyKind(lab: Lab, s: Scenario): ActionAt[] {
     { do: "set", path: `nodes.${ids[2]!}.clock.offset`, value: 250 },
     { do: "set", path: `nodes.${ids[3]!}.clock.drift`, value: 0.01 },
     ...(extra.field === undefined ? [] : [{ do: "set" as const, path: `params.${extra.field[0]}`, value: extra.field[1] }]),
+    ...(extra.own ?? []),
   ];
 }
 
@@ -61,6 +62,10 @@ async function freshHash(lab: Lab, s: Scenario, t: number): Promise<string> {
 
 for (const lab of labs) {
   describe(`every action kind in the ${lab.id} lab`, () => {
+    it("has one of each of the lab's own actions in the test", () => {
+      expect((LAB_ACTIONS[lab.id]?.own ?? []).map((a) => a.do).sort()).toEqual((lab.actions ?? []).map((k) => k.do).sort());
+    });
+
     const base: Scenario = { ...lab.scenarios[0]!, until: UNTIL, timeline: [] };
     const stamped: Action[] = everyKind(lab, base).map((a, k) => ({ ...a, t: 300 + k * STEP }) as Action);
     const scripted: Scenario = { ...base, timeline: stamped };
@@ -72,7 +77,7 @@ for (const lab of labs) {
       const w = await startInWorkers(cfg, { spawn: spawnNodeWorker });
       try {
         await w.advance(UNTIL);
-        for (const kind of ["set", "crash", "restart", "partition", "heal", "command", "move"]) {
+        for (const kind of ["set", "crash", "restart", "partition", "heal", "command", "move", ...(lab.actions ?? []).map((k) => k.do)]) {
           expect(a.engine.trace.events.some((e) => e.kind === kind), kind).toBe(true);
         }
         expect(w.engine.trace.hash()).toBe(a.engine.trace.hash());

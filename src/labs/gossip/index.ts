@@ -1,5 +1,6 @@
 import * as v from "valibot";
 import { defineLab } from "../define.ts";
+import { countAll } from "./actions.ts";
 import { checks } from "./checks.ts";
 import { lesson } from "./lesson.ts";
 import { gossip } from "./protocol.ts";
@@ -19,6 +20,7 @@ export const gossipLab = defineLab({
   }),
   label: gossipLabel,
   messageKinds: [{ kind: "gossip", light: "#0072b2", dark: "#3d9be0" }],
+  actions: [countAll],
   checks,
   reducers: [agreement],
   scenarios,

@@ -2,12 +2,19 @@
 // increments each node has heard of — and where the totals disagree.
 import type { LabViewProps } from "../ui-types.ts";
 
-export function GossipView({ nodes }: LabViewProps) {
+export function GossipView({ nodes, act }: LabViewProps) {
   const ids = nodes.map((n) => n.id);
   const totals = nodes.map((n) => (typeof n.view.total === "number" ? n.view.total : null));
   const max = Math.max(0, ...totals.map((t) => t ?? 0));
   return (
-    <table className="lab-table">
+    <>
+      <div className="lab-actions">
+        <button type="button" onClick={() => act({ do: "count-all", by: 1 })} disabled={!nodes.some((n) => n.view.status === "up")}>
+          Every node counts 1
+        </button>
+        <p>All at once: the counter must merge concurrent increments without losing one.</p>
+      </div>
+      <table className="lab-table">
       <caption>What each node has heard (counts per node; total)</caption>
       <thead>
         <tr>
@@ -35,6 +42,7 @@ export function GossipView({ nodes }: LabViewProps) {
           );
         })}
       </tbody>
-    </table>
+      </table>
+    </>
   );
 }

@@ -38,7 +38,8 @@ export function Timeline() {
   const playing = usePlayground((s) => s.playing);
   const speed = usePlayground((s) => s.speed);
   const scenario = usePlayground((s) => s.scenario);
-  const marks = useMemo(() => marksOf(scenario), [scenario]);
+  const lab = usePlayground((s) => s.lab);
+  const marks = useMemo(() => marksOf(scenario, lab), [scenario, lab]);
   return (
     <section className="timeline" aria-label="Timeline">
       <div className="timeline-controls">
