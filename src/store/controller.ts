@@ -6,6 +6,7 @@
 import { labs } from "../labs/index.ts";
 import type { Violation } from "../labs/types.ts";
 import type { Run, RunConfig } from "../runtime/types.ts";
+import type { ActionKind } from "../scenario/actions.ts";
 import type { TraceEvent } from "../sim/trace.ts";
 import { messageKindOf, rolesOf } from "../sim/types.ts";
 import { setAddress, setTitle, pageAddress } from "./browser.ts";
@@ -143,18 +144,18 @@ export async function refresh(): Promise<void> {
       return [n];
     }),
     messages: messagesAt(events, time, kindOf),
-    notes: notesNow(events),
+    notes: notesNow(events, p.kinds),
   });
 }
 
 /** The trace's end the notes were last read at: the same end, the same notes (no rescan per frame). */
 let notesAt: { last: TraceEvent | undefined; length: number } = { last: undefined, length: -1 };
 
-function notesNow(events: readonly TraceEvent[]): Note[] {
+function notesNow(events: readonly TraceEvent[], kinds: ReadonlyMap<string, ActionKind>): Note[] {
   const last = events[events.length - 1];
   if (last === notesAt.last && events.length === notesAt.length) return get().notes;
   notesAt = { last, length: events.length };
-  return notesOf(events);
+  return notesOf(events, kinds);
 }
 
 /** The same violations (a restored watch holds new objects, so a rewind counts as a change). */
@@ -162,11 +163,20 @@ function sameList(a: readonly Violation[], b: readonly Violation[]): boolean {
   return a.length === b.length && a[a.length - 1] === b[b.length - 1];
 }
 
-function notesOf(events: readonly TraceEvent[]): Note[] {
+/**
+ * The narration: the nodes' notes, and the timeline's actions in their kinds' words as they
+ * happen (a partition a move caused included). Commands are left to the node that handles them.
+ */
+function notesOf(events: readonly TraceEvent[], kinds: ReadonlyMap<string, ActionKind>): Note[] {
   const out: Note[] = [];
   for (let k = events.length - 1; k >= 0 && out.length < NOTES_KEPT; k--) {
     const e = events[k]!;
     if (e.kind === "note") out.push({ seq: e.seq, t: e.t, node: String(e.node), text: String(e.text) });
+    else if (e.kind !== "command" && kinds.has(e.kind)) {
+      const { t, seq, kind, noop, ...fields } = e;
+      const text = kinds.get(kind)!.label({ ...fields, t, do: kind });
+      out.push({ seq, t, node: "", text: noop === true ? `${text} (no change)` : text, action: true });
+    }
   }
   return out.reverse();
 }

@@ -61,7 +61,7 @@ export class Player {
   /** The furthest virtual time the run has been to. */
   private reached = 0;
   /** The action kinds of this lab (the core ones and its own). */
-  private readonly kinds: ReadonlyMap<string, ActionKind>;
+  readonly kinds: ReadonlyMap<string, ActionKind>;
   /** The lab's checks and reducers, following the trace as it grows (live checking). */
   private readonly watch: Watch;
 

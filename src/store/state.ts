@@ -19,8 +19,11 @@ export const DEFAULT_SPEED = 0.1;
 export interface Note {
   seq: number;
   t: number;
+  /** The node that wrote it; empty for an action. */
   node: string;
   text: string;
+  /** A timeline action (a fault, a join, a lab's own), not a node's note. */
+  action?: true;
 }
 
 export interface Mark {

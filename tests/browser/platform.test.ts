@@ -107,8 +107,10 @@ describe("the lab platform in the page", () => {
     await page.getByRole("button", { name: "Every node counts 1" }).click();
     const made = await page.evaluate(() => window.splitbrain!.scenario()!.timeline.filter((a) => a.do === "count-all"));
     expect(made).toEqual([{ t: expect.any(Number), do: "count-all", by: 1 }]);
-    // The timeline marks it in the lab's words.
+    // The timeline marks it in the lab's words, and the narration says it as it happens.
     await expect.poll(() => page.locator(".timeline [aria-label*='every node counts 1'], .timeline [title*='every node counts 1']").count()).toBeGreaterThan(0);
+    await page.getByRole("button", { name: "What happened" }).click();
+    await expect.poll(() => page.locator(".narration .act", { hasText: "every node counts 1" }).count()).toBe(1);
     // Still playing, live (no seek): wait till gossip has spread it, then pause where it is.
     expect(await page.evaluate(() => window.splitbrain!.playing())).toBe(true);
     await expect.poll(() => page.evaluate(() => window.splitbrain!.time()), { timeout: 30_000 }).toBeGreaterThan(made[0]!.t + 3000);

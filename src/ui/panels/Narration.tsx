@@ -22,7 +22,7 @@ export function Narration() {
             <button type="button" className="at" onClick={() => void seek(n.t)} aria-label={`Seek to ${formatTime(n.t)}`}>
               {formatTime(n.t)}
             </button>{" "}
-            <span>{n.text}</span>
+            <span className={n.action ? "act" : undefined}>{n.text}</span>
           </li>
         ))}
       </ol>
