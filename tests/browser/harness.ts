@@ -147,10 +147,11 @@ export interface Session {
 }
 
 /**
- * One browser and one site for a test file, started on first use and closed after its tests
+ * One browser and one site (dist/, or the folder `dir` gives, e.g. after building the fixture
+ * site) for a test file, started on first use and closed after its tests
  * (registers an afterAll). Each test takes its own context, so pages share nothing.
  */
-export function browserSession(): Session {
+export function browserSession(dir: () => Promise<string> = async () => DIST): Session {
   let browser: Promise<Browser> | undefined;
   let site: Promise<Site> | undefined;
   const contexts: BrowserContext[] = [];
@@ -161,7 +162,7 @@ export function browserSession(): Session {
   });
   return {
     async url() {
-      site ??= startSite();
+      site ??= dir().then((d) => startSite("/", d));
       return (await site).url;
     },
     async context(opts = {}) {
