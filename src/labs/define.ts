@@ -13,7 +13,7 @@ const ENGINE_KINDS = new Set(["send", "deliver", "drop", "timer", "note", "fail"
 /** Keys every trace event has; a lab action's fields are recorded beside them. */
 const EVENT_KEYS = new Set(["t", "seq", "kind", "do"]);
 
-export function defineLab(def: LabDefinition): Lab {
+export function defineLab<V extends { status: "up" }>(def: LabDefinition<V>): Lab {
   for (const a of def.actions ?? []) {
     const says = (what: string) => new Error(`the ${def.id} lab's action "${a.do}" ${what}`);
     if (!ACTION_NAME.test(a.do)) throw says("needs a name of a-z, 0-9 and - (starting with a letter)");
@@ -21,5 +21,7 @@ export function defineLab(def: LabDefinition): Lab {
     const clash = Object.keys(a.fields).find((f) => EVENT_KEYS.has(f));
     if (clash !== undefined) throw says(`has a field "${clash}", which every trace event has already`);
   }
-  return { ...def, roles: rolesOf(def.protocol) };
+  // The registry holds every lab alike; this lab's protocols make every view it will be handed
+  // one of theirs or a DownView, which is what its label and tone were written against.
+  return { ...(def as unknown as Omit<Lab, "roles">), roles: rolesOf(def.protocol) };
 }

@@ -5,7 +5,7 @@
 import type { GenericSchema } from "valibot";
 import type { ActionKind } from "../scenario/actions.ts";
 import type { Scenario } from "../scenario/types.ts";
-import type { NodeView, Protocols } from "../sim/types.ts";
+import type { NodeView, NodeViewOf, Protocols } from "../sim/types.ts";
 
 /** A message kind and its colour (any CSS colour), per colour scheme. */
 export interface KindColour {
@@ -36,8 +36,15 @@ export interface LessonStep {
   fix?: { label: string; set: { path: string; value: unknown }[] };
 }
 
-/** What a lab's folder writes: everything but what `defineLab` derives. */
-export type LabDefinition = Omit<Lab, "roles">;
+/**
+ * What a lab's folder writes: everything but what `defineLab` derives. `V` is its protocols'
+ * node view (`{ status: "up", ... }`), so its label and tone read typed fields.
+ */
+export type LabDefinition<V extends { status: "up" } = { status: "up"; [field: string]: unknown }> = Omit<Lab, "roles" | "protocol" | "label" | "tone"> & {
+  protocol: Protocols<V>;
+  label(view: NodeViewOf<V>): string;
+  tone?(view: NodeViewOf<V>): string | undefined;
+};
 
 export interface Lab {
   id: string;

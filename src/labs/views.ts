@@ -5,11 +5,12 @@
 import { AgreementStage } from "./gossip/stage.tsx";
 import { GossipView } from "./gossip/view.tsx";
 import { RaftView } from "./raft/view.tsx";
-import type { LabUi } from "./ui-types.ts";
+import type { GossipView as GossipNodeView } from "./gossip/protocol.ts";
+import { labUi, type LabUi } from "./ui-types.ts";
 
 export type { LabStageProps, LabUi, LabViewProps } from "./ui-types.ts";
 
 export const labViews: Record<string, LabUi> = {
-  gossip: { View: GossipView, stage: { title: "Agreement", Stage: AgreementStage } },
+  gossip: labUi<GossipNodeView>({ View: GossipView, stage: { title: "Agreement", Stage: AgreementStage } }),
   raft: { View: RaftView },
 };

@@ -51,13 +51,26 @@ export interface Step<S> {
   effects: Effect[];
 }
 
-/** What the UI shows of one node: a label, a status word, and any lab-specific fields. */
+/** What the UI shows of one node: a status word and any lab-specific fields (any lab's, untyped). */
 export interface NodeView {
   status: string;
   [field: string]: unknown;
 }
 
-export interface Protocol<S = unknown, M = unknown, C = unknown> {
+/** A node that is not up shows only its status (and, when its handler threw, the error). */
+export type DownView = {
+  status: "down" | "failed" | "removed";
+  error?: string;
+};
+
+/**
+ * One lab's node view, typed: what its protocol's `view` returns (`status: "up"` and the lab's
+ * fields) while the node is up, its status otherwise. Narrow on `status` to read the fields.
+ */
+export type NodeViewOf<V extends { status: "up" }> = V | DownView;
+
+/** `V`: what `view` returns — `{ status: "up", ... }` with the lab's own fields. */
+export interface Protocol<S = unknown, M = unknown, C = unknown, V extends { status: string } = NodeView> {
   /**
    * A fresh node, or a restarted one: `persisted` is what `persist` kept at the crash
    * (undefined on first boot). Returns the state and the first effects (timers, usually).
@@ -68,7 +81,7 @@ export interface Protocol<S = unknown, M = unknown, C = unknown> {
   onCommand(state: S, cmd: C, ctx: Ctx): Step<S>;
   /** The state that survives a crash (Raft: currentTerm, votedFor, log), asked at the crash. Default: nothing. */
   persist?(state: S, ctx: Ctx): unknown;
-  view(state: S): NodeView;
+  view(state: S): V;
   /** A short word for a message's kind, used to colour it in flight. */
   messageKind?(msg: M): string;
 }
@@ -77,7 +90,9 @@ export interface Protocol<S = unknown, M = unknown, C = unknown> {
  * What a lab's nodes run: one protocol for every node, or one per role (a scenario's node
  * names its `role`; a node without one runs the first role's protocol).
  */
-export type Protocols = Protocol<any, any, any> | { readonly roles: Readonly<Record<string, Protocol<any, any, any>>> };
+export type Protocols<V extends { status: string } = NodeView> =
+  | Protocol<any, any, any, V>
+  | { readonly roles: Readonly<Record<string, Protocol<any, any, any, V>>> };
 
 /** The protocol a node of this role runs. */
 export function protocolFor(p: Protocols, role: string | undefined): Protocol<any, any, any> {

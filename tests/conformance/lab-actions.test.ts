@@ -143,7 +143,7 @@ describe("a lab action that brings a node in with a role (echo's add-client)", (
 describe("defineLab refuses a lab action that would corrupt the trace", () => {
   const kind = (name: string, fields: v.ObjectEntries = {}) =>
     defineAction({ do: name, fields, apply: () => {}, label: () => name });
-  const lab = (k: ReturnType<typeof kind>) => () => defineLab({ ...echoLab, id: "bad", actions: [k] });
+  const lab = (k: ReturnType<typeof kind>) => () => defineLab({ ...echoLab, id: "bad", actions: [k] } as Parameters<typeof defineLab>[0]);
   it("a core action's or an engine event's name, a name with odd characters, a field every event has", () => {
     expect(lab(kind("crash"))).toThrow(/"crash" takes the name of a core action/);
     expect(lab(kind("deliver"))).toThrow(/takes the name of a core action or trace event/);

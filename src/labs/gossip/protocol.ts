@@ -43,7 +43,14 @@ function interval(ctx: Ctx): number {
   return ctx.params.interval as number;
 }
 
-export const gossip: Protocol<GossipState, GossipMsg, GossipCmd> = {
+/** What a gossip node shows while it is up: the counts it has heard of, and their total. */
+export type GossipView = {
+  status: "up";
+  total: number;
+  counts: Record<string, number>;
+};
+
+export const gossip: Protocol<GossipState, GossipMsg, GossipCmd, GossipView> = {
   init(ctx, persisted) {
     const own = typeof persisted === "number" ? persisted : 0;
     const counts = { [ctx.self]: own };

@@ -1,10 +1,11 @@
 // The gossip lab's own panel: every node's vector of counts, so the learner sees which
 // increments each node has heard of — and where the totals disagree.
 import type { LabViewProps } from "../ui-types.ts";
+import type { GossipView as GossipNodeView } from "./protocol.ts";
 
-export function GossipView({ nodes, act }: LabViewProps) {
+export function GossipView({ nodes, act }: LabViewProps<GossipNodeView>) {
   const ids = nodes.map((n) => n.id);
-  const totals = nodes.map((n) => (typeof n.view.total === "number" ? n.view.total : null));
+  const totals = nodes.map((n) => (n.view.status === "up" ? n.view.total : null));
   const max = Math.max(0, ...totals.map((t) => t ?? 0));
   return (
     <>
@@ -29,7 +30,7 @@ export function GossipView({ nodes, act }: LabViewProps) {
       </thead>
       <tbody>
         {nodes.map((n, i) => {
-          const counts = (n.view.counts ?? {}) as Record<string, number>;
+          const counts = n.view.status === "up" ? n.view.counts : {};
           const behind = totals[i] !== null && totals[i]! < max;
           return (
             <tr key={n.id} data-status={n.view.status}>

@@ -1,8 +1,8 @@
 // A Raft node as the page reads its view (protocol.ts `view`), read defensively: a down node's
 // view carries only its status. Pure, so the store can label and tone nodes without loading
 // the lab's React panel.
-import type { NodeView } from "../../sim/types.ts";
-import type { Entry, Role } from "./protocol.ts";
+import type { NodeView, NodeViewOf } from "../../sim/types.ts";
+import type { Entry, RaftView, Role } from "./protocol.ts";
 
 export interface RaftNode {
   id: string;
@@ -44,19 +44,18 @@ export function raftNode(id: string, view: NodeView): RaftNode {
   };
 }
 
-export function raftLabel(view: NodeView): string {
-  const n = raftNode("", view);
-  if (!n.up) return n.status;
-  if (n.role === "leader") return `leader · term ${n.term}`;
-  if (n.role === "candidate") {
-    const votes = n.votes?.length ?? 0;
-    return `candidate · term ${n.term} (${votes} ${votes === 1 ? "vote" : "votes"})`;
+export function raftLabel(view: NodeViewOf<RaftView>): string {
+  if (view.status !== "up") return view.status;
+  if (view.role === "leader") return `leader · term ${view.term}`;
+  if (view.role === "candidate") {
+    const votes = view.votes?.length ?? 0;
+    return `candidate · term ${view.term} (${votes} ${votes === 1 ? "vote" : "votes"})`;
   }
   // The vote is in the panel's table; under a node it crowds a small partition's labels.
-  return `follower · term ${n.term}`;
+  return `follower · term ${view.term}`;
 }
 
-export function raftTone(view: NodeView): Role | undefined {
-  return view.status === "up" ? raftNode("", view).role : undefined;
+export function raftTone(view: NodeViewOf<RaftView>): Role | undefined {
+  return view.status === "up" ? view.role : undefined;
 }
 

@@ -367,7 +367,27 @@ function onAppendEntriesReply(o: Out, from: string, m: Extract<RaftMsg, { type: 
   }
 }
 
-export const raft: Protocol<RaftState, RaftMsg, unknown> = {
+/** What a Raft node shows while it is up (the page's panel, labels and tones read it). */
+export type RaftView = {
+  status: "up";
+  role: Role;
+  term: number;
+  votedFor: RaftState["votedFor"];
+  leader: RaftState["leader"];
+  log: Entry[];
+  commitIndex: number;
+  lastApplied: number;
+  kv: RaftState["kv"];
+  /** The leader's bookkeeping; null on the others. */
+  nextIndex: RaftState["nextIndex"] | null;
+  matchIndex: RaftState["matchIndex"] | null;
+  /** A candidate's votes so far; null on the others. */
+  votes: RaftState["votes"] | null;
+  electionDeadline: number;
+  electionTimeout: number;
+};
+
+export const raft: Protocol<RaftState, RaftMsg, unknown, RaftView> = {
   init(ctx, persisted) {
     const p = (persisted ?? {}) as Partial<Pick<RaftState, "currentTerm" | "votedFor" | "log">>;
     const s: RaftState = {
