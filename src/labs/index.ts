@@ -3,12 +3,13 @@
 
 import { gossipLab } from "./gossip/index.ts";
 import { raftLab } from "./raft/index.ts";
+import { ringLab } from "./ring/index.ts";
 import type { RunConfig } from "../runtime/types.ts";
 import { parseScenario, type LoadResult } from "../scenario/schema.ts";
 import type { Scenario } from "../scenario/types.ts";
 import type { Lab } from "./types.ts";
 
-export const labs: readonly Lab[] = [gossipLab, raftLab];
+export const labs: readonly Lab[] = [gossipLab, raftLab, ringLab];
 
 export function labById(id: string): Lab | undefined {
   return labs.find((l) => l.id === id);

@@ -17,6 +17,8 @@ export interface LabViewProps<V extends { status: string } = NodeView> {
   act(a: ActionAt): void;
   /** Trace events in memory, for panels that show history (violations, seeks). */
   events: readonly TraceEvent[];
+  /** The lab's reducers' states by id (labs/checking.ts), as the stage gets them. */
+  series: Readonly<Record<string, unknown>>;
   /** Seek the playground to a time. */
   seek(t: number): void;
 }

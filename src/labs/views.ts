@@ -5,6 +5,9 @@
 import { AgreementStage } from "./gossip/stage.tsx";
 import { GossipView } from "./gossip/view.tsx";
 import { RaftView } from "./raft/view.tsx";
+import type { ClientView, ServerView } from "./ring/protocol.ts";
+import { RingStage } from "./ring/stage.tsx";
+import { RingView } from "./ring/view.tsx";
 import type { GossipView as GossipNodeView } from "./gossip/protocol.ts";
 import { labUi, type LabUi } from "./ui-types.ts";
 
@@ -13,4 +16,5 @@ export type { LabStageProps, LabUi, LabViewProps } from "./ui-types.ts";
 export const labViews: Record<string, LabUi> = {
   gossip: labUi<GossipNodeView>({ View: GossipView, stage: { title: "Agreement", Stage: AgreementStage } }),
   raft: { View: RaftView },
+  ring: labUi<ServerView | ClientView>({ View: RingView, stage: { title: "Ring", Stage: RingStage } }),
 };

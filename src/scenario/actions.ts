@@ -28,6 +28,8 @@ export interface ActionRun {
   status(node: string): RunNodeStatus | undefined;
   /** A node's role, if the lab gives roles. */
   role(node: string): string | undefined;
+  /** The lab's params as they stand (after any `set params.*` so far). */
+  params(): Readonly<Record<string, unknown>>;
   /** Add an event of the lab's own to the trace (`kind` must not be a core trace kind). */
   record(kind: string, data: Record<string, unknown>): void;
   partition(groups: readonly (readonly string[])[]): void;

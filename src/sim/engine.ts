@@ -316,6 +316,7 @@ export class Engine {
       const i = this.index.get(id);
       return i === undefined ? undefined : this.roles[i];
     },
+    params: () => this.params,
     record: (kind, data) => {
       this.trace.add(this.now, kind, data);
     },

@@ -256,7 +256,7 @@ function LabScreen() {
         <Lesson />
         {ui !== undefined && (
           <section className="lab-panel" aria-label={`${lab.title} state`}>
-            <ui.View nodes={rows} time={time} params={params} act={(a) => void act(a)} events={currentPlayer()?.trace.events ?? []} seek={(t) => void seek(t)} />
+            <ui.View nodes={rows} time={time} params={params} act={(a) => void act(a)} events={currentPlayer()?.trace.events ?? []} series={series} seek={(t) => void seek(t)} />
           </section>
         )}
         <Violations />

@@ -1,0 +1,105 @@
+// The ring lesson keeps its word: every number a step states about its run, and every "Try"
+// (its fix applied from 0 s, as the page's button does), gives what the text says.
+
+import * as v from "valibot";
+import { describe, expect, it } from "vitest";
+import type { Action } from "../../scenario/types.ts";
+import type { Result } from "../../sim/testing.ts";
+import { labKit } from "../testing.ts";
+import { ringLab } from "./index.ts";
+import { keysPerServer, ledgerStep, lostWrites, newLedger, type Ledger } from "./ledger.ts";
+import { lesson } from "./lesson.ts";
+import { keyName, placementOf } from "./placement.ts";
+
+const { gallery, stepFor, play, withActions, violations } = labKit(ringLab);
+
+function ledgerOf(r: Result): Ledger {
+  const l = newLedger(r.scenario, v.parse(ringLab.params, r.scenario.params));
+  for (const e of r.events) ledgerStep(l, e);
+  return l;
+}
+
+/** The step's fix, as the page applies it: sets at 0 s, then the run replays. */
+function tried(name: string): Result {
+  const step = stepFor(name);
+  const sets: Action[] = step.fix!.set.map((x) => ({ t: 0, do: "set", path: x.path, value: x.value }));
+  return play(withActions(gallery(name), ...sets));
+}
+
+describe("the ring lesson", () => {
+  it("has its steps in order", () => {
+    expect(lesson.map((s) => s.scenario)).toEqual(["join-leave", "modulo", "partition-strict", "partition-sloppy"]);
+  });
+
+  it("join-leave: 200 keys, three copies; s6's join moves 30, s2's leave 39; nothing refused or lost", () => {
+    const s = gallery("join-leave");
+    expect(s.nodes.filter((n) => n.role === "server")).toHaveLength(5);
+    expect(s.nodes.filter((n) => n.role === "client")).toHaveLength(3);
+    const p = v.parse(ringLab.params, s.params);
+    expect([p.keys, p.replicas]).toEqual([200, 3]);
+    const r = play(s);
+    const l = ledgerOf(r);
+    expect(l.moves.map((m) => [m.t, m.change, m.movedKeys])).toEqual([
+      [5_000, "s6 joins", 30],
+      [12_000, "s2 leaves", 39],
+    ]);
+    expect(Math.abs(30 - 200 / 6)).toBeLessThan(5);
+    expect([l.refusedWrites, lostWrites(l).length]).toEqual([0, 0]);
+    // The clients carry on through both changes: writes acknowledged in the second after each.
+    const acks = r.of("ack");
+    expect(acks.some((e) => e.t > 5_000 && e.t < 6_000)).toBe(true);
+    expect(acks.some((e) => e.t > 12_000 && e.t < 13_000)).toBe(true);
+    expect(keysPerServer(l).stdDevPct).toBe(11.1);
+    expect(violations(r)).toEqual([]);
+    expect(stepFor("join-leave").text).toContain("30 keys change owner");
+  });
+
+  it("Try: one virtual node a server: spread 87 %, s2's leaving moves 86", () => {
+    const l = ledgerOf(tried("join-leave"));
+    expect(keysPerServer(l).stdDevPct).toBe(87.4);
+    expect(l.moves.find((m) => m.change === "s2 leaves")!.movedKeys).toBe(86);
+  });
+
+  it("modulo: 171 of 200 keys move; Try jump hash: 36, all to s6", () => {
+    expect(ledgerOf(play(gallery("modulo"))).moves.map((m) => m.movedKeys)).toEqual([171]);
+    const r = tried("modulo");
+    expect(ledgerOf(r).moves.map((m) => m.movedKeys)).toEqual([36]);
+    // Every key that changed owner now belongs to the newcomer.
+    const servers = ["s1", "s2", "s3", "s4", "s5"];
+    const spec = { strategy: "jump" as const, vnodes: 150, keys: 200, initial: servers, changes: [] };
+    const before = placementOf(spec);
+    const after = placementOf({ ...spec, changes: [{ op: "join" as const, server: "s6" }] });
+    const changed = Array.from({ length: 200 }, (_, i) => keyName(i)).filter((k) => before.owner(k) !== after.owner(k));
+    expect(changed).toHaveLength(36);
+    expect(changed.every((k) => after.owner(k) === "s6")).toBe(true);
+    expect(r.of("stored").some((e) => e.node === "s6")).toBe(true);
+  });
+
+  it("partition-strict: 20 writes refused, no stale read; Try sloppy: none refused", () => {
+    const s = gallery("partition-strict");
+    expect(s.timeline).toEqual([
+      { t: 4_000, do: "partition", groups: [["s1", "s2", "c1"], ["s3", "s4", "s5", "c2", "c3"]] },
+      { t: 12_000, do: "heal" },
+    ]);
+    const r = play(s);
+    const l = ledgerOf(r);
+    expect([l.refusedWrites, l.staleReads, lostWrites(l).length]).toEqual([20, 0, 0]);
+    expect(r.of("refused").every((e) => e.t >= 4_000 && e.t <= 12_000 + 500)).toBe(true);
+    expect(violations(r)).toEqual([]);
+    expect(ledgerOf(tried("partition-strict")).refusedWrites).toBe(0);
+  });
+
+  it("partition-sloppy: every write accepted, one stale read, hints home at the heal; Try r = w = 1: seven stale", () => {
+    const r = play(gallery("partition-sloppy"));
+    const l = ledgerOf(r);
+    expect([l.refusedWrites, l.staleReads, lostWrites(l).length]).toEqual([0, 1, 0]);
+    expect(r.of("stored").some((e) => e.hint !== undefined)).toBe(true);
+    const handoffs = r.of("send").filter((e) => (e.msg as { type: string }).type === "handoff");
+    expect(handoffs.some((e) => e.t >= 12_000)).toBe(true);
+    // At the end no server still keeps a value for another.
+    expect(r.views().every((x) => x.role !== "server" || x.hinted === 0)).toBe(true);
+    // Not a violation: the learner chose a sloppy quorum.
+    expect(violations(r)).toEqual([]);
+    expect(ledgerOf(tried("partition-sloppy")).staleReads).toBe(7);
+  });
+});

@@ -1,0 +1,47 @@
+// The ring lesson. What each text says about its run, and what its "Try" promises, is pinned
+// in lesson.test.ts.
+import type { LessonStep } from "../types.ts";
+
+export const lesson: LessonStep[] = [
+  {
+    title: "Keys move to a newcomer, and only to it",
+    scenario: "join-leave",
+    text:
+      "Five servers share 200 keys, three copies each, while three clients read and write them all along. " +
+      "At 5 s s6 joins and 30 keys change owner, close to the ideal 200/6, streaming to it while the clients carry on; at 12 s s2 leaves and hands its 39 keys on, and no write is refused or lost. " +
+      "Try: replay with one virtual node a server: the arcs turn lumpy, the spread of keys per server jumps from 11 % to 87 %, and s2's leaving moves 86 keys.",
+    fix: { label: "One virtual node a server, from the start", set: [{ path: "params.vnodes", value: 1 }] },
+  },
+  {
+    title: "hash mod N moves almost everything",
+    scenario: "modulo",
+    text:
+      "The same join with each key on server hash(key) mod N: when N goes from 5 to 6, 171 of the 200 keys change owner and stream across the network. " +
+      "Try: replay with jump consistent hash: the join moves 36 keys, every one of them to s6.",
+    fix: { label: "Jump hash, from the start", set: [{ path: "params.strategy", value: "jump" }] },
+  },
+  {
+    title: "A partition under a strict quorum",
+    scenario: "partition-strict",
+    text:
+      "With r = w = 2 of 3 replicas, every read meets every acknowledged write. " +
+      "From 4 s to 12 s s1, s2 and c1 are cut off from the rest, and a request whose replicas are mostly on the other side cannot gather two answers: 20 writes are refused, and no read is ever stale — consistent, not available. " +
+      "Try: replay with the sloppy quorum on: no write is refused.",
+    fix: { label: "Sloppy quorum, from the start", set: [{ path: "params.sloppy", value: true }] },
+  },
+  {
+    title: "A partition under a sloppy quorum",
+    scenario: "partition-sloppy",
+    text:
+      "The same partition with a sloppy quorum: when a key's replicas do not answer, the client writes to servers it can reach, each keeping the value with a hint naming its home, so every write is accepted. " +
+      "The price is a stale read, older than a write already acknowledged on the other side; at the heal the hints go home and nothing is lost. " +
+      "Try: replay with r = w = 1: seven reads come back stale.",
+    fix: {
+      label: "r = w = 1, from the start",
+      set: [
+        { path: "params.r", value: 1 },
+        { path: "params.w", value: 1 },
+      ],
+    },
+  },
+];

@@ -1,0 +1,415 @@
+// The ring lab's protocols: servers that store replicated keys, and clients that read and write
+// them through the network, Dynamo-style (DeCandia et al. 2007).
+//
+// Placement (placement.ts) is a pure function of the params — the strategy, the shard map's
+// history — and of which servers the run has, so every node computes the same preference list
+// for a key: its first `replicas` servers. A client coordinates its own requests: a write goes
+// to the key's replicas and is acknowledged after `w` of them stored it; a read asks them and
+// returns the newest of the first `r` replies, mending stale replicas (read repair). When the
+// quorum does not answer in time, a strict client gives up (a refused write: consistent, not
+// available); with `sloppy` on it asks the next servers along, which keep the value with a hint
+// and hand it back to its home once they can reach it (hinted handoff).
+//
+// When servers join or leave, every server sees the new placement on its next input and
+// streams the keys it held to the servers that have just become their replicas; until a new
+// replica has heard from an old one, it forwards reads of those keys to it, so a read during
+// the move finds the key at the old or the new place, never nowhere.
+
+import { step, type Ctx, type Effect, type Protocol } from "../../sim/types.ts";
+import type { RingParams } from "./params.ts";
+import { keyName, membersAfter, placementOf, type Change, type Placement, type PlacementSpec } from "./placement.ts";
+
+export type Version = { n: number; by: string };
+export type Versioned = { value: string; v: Version };
+
+/** Whether `a` is a later version than `b` (counter, then writer's id). */
+export function newer(a: Version, b: Version | undefined): boolean {
+  return b === undefined || a.n > b.n || (a.n === b.n && a.by > b.by);
+}
+
+export type RingMsg =
+  /** Store `val`; as a fallback for `hint` when set. `id` -1: a read repair, no reply wanted. */
+  | { type: "put"; id: number; key: string; val: Versioned; hint?: string }
+  | { type: "put-ok"; id: number; key: string; for: string }
+  /** A read; `client` is set when a server forwards it during a move (answer the client). */
+  | { type: "get"; id: number; key: string; client?: string; for?: string }
+  | { type: "got"; id: number; key: string; val: Versioned | null; for: string }
+  /** Keys moving to a new replica, and the keys the sender is done with for it. */
+  | { type: "migrate"; entries: Record<string, Versioned>; done: string[] }
+  | { type: "handoff"; entries: Record<string, Versioned> }
+  | { type: "handoff-ok"; entries: Record<string, Version> };
+
+const HANDOFF_MS = 500;
+
+// ---------------------------------------------------------------------------------------------
+// Placement as every node computes it.
+
+function params(ctx: Ctx): RingParams {
+  return ctx.params as RingParams;
+}
+
+/** The servers the run has now, in the order they joined. */
+export function serversNow(ctx: Ctx): string[] {
+  return Object.keys(ctx.roles).filter((id) => ctx.roles[id] === "server");
+}
+
+/**
+ * The placement spec: the shard map's history from the params (written by add-server and
+ * remove-server), reconciled with the servers the run has — a server added or removed by the
+ * core actions joins or leaves at the end of the history.
+ */
+export function specOf(p: RingParams, servers: readonly string[]): PlacementSpec {
+  const base = p.shard ?? { initial: servers, changes: [] };
+  const listed = membersAfter(base.initial, base.changes);
+  const named = new Set([...base.initial, ...base.changes.map((c) => c.server)]);
+  const changes: Change[] = [...base.changes];
+  for (const s of listed) if (!servers.includes(s)) changes.push({ op: "leave", server: s });
+  for (const s of servers) if (!named.has(s)) changes.push({ op: "join", server: s });
+  return { strategy: p.strategy, vnodes: p.vnodes, keys: p.keys, initial: base.initial, changes };
+}
+
+function placementNow(ctx: Ctx): { spec: PlacementSpec; placement: Placement } {
+  const spec = specOf(params(ctx), serversNow(ctx));
+  return { spec, placement: placementOf(spec) };
+}
+
+const specKey = (s: PlacementSpec) => JSON.stringify(s);
+
+// ---------------------------------------------------------------------------------------------
+// Servers.
+
+export type ServerState = {
+  store: Record<string, Versioned>;
+  /** Values kept for an unreachable home server: home → key → value. */
+  hints: Record<string, Record<string, Versioned>>;
+  /** The placement this server last acted on (a changed one starts a move). */
+  spec: string;
+  /** Keys this server has just become a replica of: the old replicas it still waits to hear from. */
+  pending: Record<string, string[]>;
+  served: number;
+};
+
+export type ServerView = { status: "up"; role: "server"; keys: number; hinted: number; served: number; moving: number };
+
+type Out = Effect[];
+
+function stored(s: ServerState, key: string, val: Versioned, out: Out, hint?: string): void {
+  if (hint !== undefined) {
+    if (!newer(val.v, s.hints[hint]?.[key]?.v)) return;
+    s.hints[hint] = { ...(s.hints[hint] ?? {}), [key]: val };
+    out.push({ type: "observe", kind: "stored", data: { key, n: val.v.n, by: val.v.by, hint } });
+    return;
+  }
+  if (!newer(val.v, s.store[key]?.v)) return;
+  s.store[key] = val;
+  out.push({ type: "observe", kind: "stored", data: { key, n: val.v.n, by: val.v.by } });
+}
+
+/** The newest value this server has for a key, its own or one it keeps for another. */
+function newestHeld(s: ServerState, key: string): Versioned | null {
+  let best: Versioned | undefined = s.store[key];
+  for (const home of Object.keys(s.hints).sort()) {
+    const h = s.hints[home]![key];
+    if (h !== undefined && newer(h.v, best?.v)) best = h;
+  }
+  return best ?? null;
+}
+
+/** A copy to edit: the maps one level down are copied as they are touched. */
+function edit(s: ServerState): ServerState {
+  return { ...s, store: { ...s.store }, hints: { ...s.hints }, pending: { ...s.pending } };
+}
+
+/**
+ * Act on a new placement: stream what this server held to the servers that have just become
+ * replicas of it, and note the keys this server has just become a replica of.
+ */
+function follow(s: ServerState, ctx: Ctx, out: Out): ServerState {
+  const { spec, placement } = placementNow(ctx);
+  const key = specKey(spec);
+  if (key === s.spec) return s;
+  const next = edit(s);
+  next.spec = key;
+  if (s.spec === "") return next;
+  const before = placementOf(JSON.parse(s.spec) as PlacementSpec);
+  const n = params(ctx).replicas;
+  const batches: Record<string, { entries: Record<string, Versioned>; done: string[] }> = {};
+  for (let i = 0; i < spec.keys; i++) {
+    const k = keyName(i);
+    const was = before.preference(k, n);
+    const now = placement.preference(k, n);
+    if (was.includes(ctx.self)) {
+      for (const t of now) {
+        if (t === ctx.self || was.includes(t)) continue;
+        const b = (batches[t] ??= { entries: {}, done: [] });
+        b.done.push(k);
+        const val = newestHeld(s, k);
+        if (val !== null) b.entries[k] = val;
+      }
+    }
+    if (now.includes(ctx.self) && !was.includes(ctx.self)) {
+      const from = was.filter((x) => x !== ctx.self);
+      if (from.length > 0) next.pending[k] = from;
+    }
+  }
+  for (const t of Object.keys(batches).sort()) out.push({ type: "send", to: t, msg: { type: "migrate", ...batches[t]! } });
+  const moving = Object.keys(next.pending).length;
+  if (moving > 0) out.push({ type: "note", text: `${ctx.self} is now a replica of ${moving} more ${moving === 1 ? "key" : "keys"}; they stream in from their old replicas` });
+  return next;
+}
+
+export const server: Protocol<ServerState, RingMsg, unknown, ServerView> = {
+  init(ctx, persisted) {
+    const kept = persisted as Pick<ServerState, "store" | "hints" | "spec"> | undefined;
+    const s: ServerState = { store: kept?.store ?? {}, hints: kept?.hints ?? {}, spec: kept?.spec ?? "", pending: {}, served: 0 };
+    const out: Out = [{ type: "setTimer", name: "handoff", after: HANDOFF_MS }];
+    return step(follow(s, ctx, out), out);
+  },
+
+  onMessage(state, from, msg, ctx) {
+    const out: Out = [];
+    const s = edit(follow(state, ctx, out));
+    switch (msg.type) {
+      case "put":
+        stored(s, msg.key, msg.val, out, msg.hint);
+        if (msg.id >= 0) {
+          s.served++;
+          out.push({ type: "send", to: from, msg: { type: "put-ok", id: msg.id, key: msg.key, for: ctx.self } });
+        }
+        break;
+      case "get": {
+        s.served++;
+        const client = msg.client ?? from;
+        const asked = msg.for ?? ctx.self;
+        const val = newestHeld(s, msg.key);
+        const waiting = s.pending[msg.key];
+        // Not here yet, still on its way from an old replica: ask that one to answer.
+        if (val === null && waiting !== undefined && msg.client === undefined) {
+          out.push({ type: "send", to: waiting[0]!, msg: { type: "get", id: msg.id, key: msg.key, client, for: asked } });
+        } else {
+          out.push({ type: "send", to: client, msg: { type: "got", id: msg.id, key: msg.key, val, for: asked } });
+        }
+        break;
+      }
+      case "migrate":
+        for (const k of Object.keys(msg.entries).sort()) stored(s, k, msg.entries[k]!, out);
+        for (const k of msg.done) if (s.pending[k]?.includes(from)) delete s.pending[k];
+        break;
+      case "handoff": {
+        const versions: Record<string, Version> = {};
+        for (const k of Object.keys(msg.entries).sort()) {
+          stored(s, k, msg.entries[k]!, out);
+          versions[k] = msg.entries[k]!.v;
+        }
+        out.push({ type: "send", to: from, msg: { type: "handoff-ok", entries: versions } });
+        break;
+      }
+      case "handoff-ok": {
+        const box = { ...(s.hints[from] ?? {}) };
+        for (const k of Object.keys(msg.entries)) {
+          const v = msg.entries[k]!;
+          if (box[k] !== undefined && box[k].v.n === v.n && box[k].v.by === v.by) delete box[k];
+        }
+        if (Object.keys(box).length === 0) delete s.hints[from];
+        else s.hints[from] = box;
+        break;
+      }
+      default:
+        break;
+    }
+    return step(s, out);
+  },
+
+  onTimer(state, _name, ctx) {
+    const out: Out = [{ type: "setTimer", name: "handoff", after: HANDOFF_MS }];
+    const s = follow(state, ctx, out);
+    // Hand what this server keeps for others back to them (they answer when they can).
+    const servers = serversNow(ctx);
+    for (const home of Object.keys(s.hints).sort()) {
+      if (home === ctx.self || !servers.includes(home)) continue;
+      out.push({ type: "send", to: home, msg: { type: "handoff", entries: s.hints[home]! } });
+    }
+    return step(s, out);
+  },
+
+  onCommand(state, _cmd, ctx) {
+    const out: Out = [];
+    return step(follow(state, ctx, out), out);
+  },
+
+  persist: (s) => ({ store: s.store, hints: s.hints, spec: s.spec }),
+
+  view: (s) => ({
+    status: "up",
+    role: "server",
+    keys: Object.keys(s.store).length,
+    hinted: Object.values(s.hints).reduce((a, h) => a + Object.keys(h).length, 0),
+    served: s.served,
+    moving: Object.keys(s.pending).length,
+  }),
+
+  messageKind: (m) => m.type,
+};
+
+// ---------------------------------------------------------------------------------------------
+// Clients.
+
+type Req = {
+  op: "get" | "put";
+  key: string;
+  val?: Versioned;
+  started: number;
+  asked: string[];
+  /** Servers that acknowledged (put) or answered (get), by the server asked. */
+  done: string[];
+  replies: (Versioned | null)[];
+  /** 1: the preference list; 2: fallbacks asked too (sloppy). */
+  phase: 1 | 2;
+};
+
+export type ClientState = {
+  clock: number;
+  nextId: number;
+  inflight: Record<string, Req>;
+  writes: number;
+  acked: number;
+  reads: number;
+  refused: number;
+};
+
+export type ClientView = { status: "up"; role: "client"; writes: number; acked: number; reads: number; refused: number; waiting: number };
+
+function pickKey(ctx: Ctx): string {
+  const p = params(ctx);
+  if (p.hotKey > 0 && ctx.rng.next() < p.hotKey) return keyName(0);
+  return keyName(ctx.rng.int(0, p.keys - 1));
+}
+
+function finish(s: ClientState, id: string, out: Out): void {
+  delete s.inflight[id];
+  out.push({ type: "cancelTimer", name: `t${id}` });
+}
+
+function refuse(s: ClientState, id: string, r: Req, out: Out, ctx: Ctx): void {
+  s.refused++;
+  out.push({ type: "observe", kind: "refused", data: { op: r.op, key: r.key, started: r.started, got: r.done.length } });
+  out.push({ type: "note", text: `${ctx.self}'s ${r.op === "put" ? "write" : "read"} of ${r.key} found only ${r.done.length} of the replicas it needed: refused` });
+  finish(s, id, out);
+}
+
+function readDone(s: ClientState, id: string, r: Req, out: Out): void {
+  let best: Versioned | null = null;
+  for (const v of r.replies) if (v !== null && newer(v.v, best?.v)) best = v;
+  // Read repair: every replica that answered with an older value gets the newest.
+  if (best !== null) {
+    r.replies.forEach((v, i) => {
+      if (v === null || newer(best!.v, v.v)) out.push({ type: "send", to: r.done[i]!, msg: { type: "put", id: -1, key: r.key, val: best! } });
+    });
+  }
+  out.push({ type: "observe", kind: "read", data: best === null ? { id: Number(id), key: r.key } : { id: Number(id), key: r.key, n: best.v.n, by: best.v.by } });
+  finish(s, id, out);
+}
+
+export const client: Protocol<ClientState, RingMsg, unknown, ClientView> = {
+  init(ctx) {
+    const p = params(ctx);
+    return step({ clock: 0, nextId: 0, inflight: {}, writes: 0, acked: 0, reads: 0, refused: 0 }, [
+      { type: "setTimer", name: "tick", after: ctx.rng.int(1, p.interval) },
+    ]);
+  },
+
+  onTimer(state, name, ctx) {
+    const p = params(ctx);
+    const s: ClientState = { ...state, inflight: { ...state.inflight } };
+    const out: Out = [];
+    if (name === "tick") {
+      out.push({ type: "setTimer", name: "tick", after: p.interval + ctx.rng.int(0, Math.floor(p.interval / 2)) });
+      const key = pickKey(ctx);
+      const write = ctx.rng.next() < p.writes;
+      const servers = serversNow(ctx);
+      if (servers.length === 0) return step(s, out);
+      const asked = placementNow(ctx).placement.preference(key, p.replicas);
+      const id = String(s.nextId++);
+      const r: Req = { op: write ? "put" : "get", key, started: ctx.now, asked, done: [], replies: [], phase: 1 };
+      if (write) {
+        s.writes++;
+        s.clock++;
+        r.val = { value: `${ctx.self}#${s.clock}`, v: { n: s.clock, by: ctx.self } };
+        for (const to of asked) out.push({ type: "send", to, msg: { type: "put", id: Number(id), key, val: r.val } });
+      } else {
+        s.reads++;
+        // When it began, in the run's time: the stale-read check compares it with acknowledgements.
+        out.push({ type: "observe", kind: "begin", data: { id: Number(id), key } });
+        for (const to of asked) out.push({ type: "send", to, msg: { type: "get", id: Number(id), key } });
+      }
+      s.inflight[id] = r;
+      out.push({ type: "setTimer", name: `t${id}`, after: p.timeout });
+      return step(s, out);
+    }
+    // A request's time is up.
+    const id = name.slice(1);
+    const r = s.inflight[id];
+    if (r === undefined) return step(s, out);
+    const need = r.op === "put" ? p.w : p.r;
+    if (r.done.length >= need) return step(s, out);
+    if (p.sloppy && r.phase === 1) {
+      // Ask the next servers along, one for each replica that did not answer.
+      const missing = r.asked.filter((x) => !r.done.includes(x));
+      const all = placementNow(ctx).placement.preference(r.key, serversNow(ctx).length);
+      const fallbacks = all.filter((x) => !r.asked.includes(x)).slice(0, missing.length);
+      if (fallbacks.length > 0) {
+        const next: Req = { ...r, phase: 2, asked: [...r.asked, ...fallbacks] };
+        s.inflight[id] = next;
+        fallbacks.forEach((to, i) => {
+          const msg: RingMsg = r.op === "put" ? { type: "put", id: Number(id), key: r.key, val: r.val!, hint: missing[i]! } : { type: "get", id: Number(id), key: r.key };
+          out.push({ type: "send", to, msg });
+        });
+        out.push({ type: "setTimer", name: `t${id}`, after: p.timeout });
+        return step(s, out);
+      }
+    }
+    refuse(s, id, r, out, ctx);
+    return step(s, out);
+  },
+
+  onMessage(state, _from, msg, ctx) {
+    if (msg.type !== "put-ok" && msg.type !== "got") return step(state);
+    const id = String(msg.id);
+    const r = state.inflight[id];
+    if (r === undefined || r.done.includes(msg.for)) return step(state);
+    const p = params(ctx);
+    const s: ClientState = { ...state, inflight: { ...state.inflight } };
+    const out: Out = [];
+    const next: Req = { ...r, done: [...r.done, msg.for] };
+    s.inflight[id] = next;
+    if (msg.type === "put-ok" && r.op === "put") {
+      if (next.done.length === p.w) {
+        s.acked++;
+        out.push({ type: "observe", kind: "ack", data: { key: r.key, n: r.val!.v.n, by: r.val!.v.by, started: r.started, servers: next.done } });
+        finish(s, id, out);
+      }
+    } else if (msg.type === "got" && r.op === "get") {
+      next.replies = [...r.replies, msg.val];
+      if (msg.val !== null && msg.val.v.n > s.clock) s.clock = msg.val.v.n;
+      if (next.done.length === p.r) readDone(s, id, next, out);
+    }
+    return step(s, out);
+  },
+
+  onCommand: (s) => step(s),
+
+  view: (s) => ({
+    status: "up",
+    role: "client",
+    writes: s.writes,
+    acked: s.acked,
+    reads: s.reads,
+    refused: s.refused,
+    waiting: Object.keys(s.inflight).length,
+  }),
+
+  messageKind: (m) => m.type,
+};
+
+/** Both roles, servers first (a node without a role is a server). */
+export const ringProtocols = { roles: { server, client } };

@@ -1,0 +1,155 @@
+// The ring lab's panel: the placement and quorum controls, servers joining and leaving, and
+// what the run has shown so far — keys moved by each change against the ideal, load per
+// server, writes refused and reads that came back stale.
+import { useId } from "react";
+import { Slider } from "../../ui/controls/Slider.tsx";
+import type { LabViewProps } from "../ui-types.ts";
+import { keysPerServer, ringServers, strictQuorum, type Ledger } from "./ledger.ts";
+import { STRATEGIES, type Strategy } from "./placement.ts";
+import type { ClientView, ServerView } from "./protocol.ts";
+import { serverColour } from "./stage.tsx";
+import "./view.css";
+
+const STRATEGY_NAMES: Record<Strategy, string> = {
+  ring: "consistent hashing (ring)",
+  modulo: "hash mod N",
+  range: "key ranges",
+  table: "lookup table",
+  jump: "jump hash",
+  rendezvous: "rendezvous (highest weight)",
+};
+
+export function RingView({ nodes, act, series }: LabViewProps<ServerView | ClientView>) {
+  const ids = useId();
+  const l = series.ledger as Ledger | undefined;
+  if (l === undefined) return null;
+  const p = l.params;
+  const ring = ringServers(l);
+  const load = keysPerServer(l);
+  const max = Math.max(1, ...Object.values(load.perServer));
+  const maxReq = Math.max(1, ...ring.map((s) => l.requests[s] ?? 0));
+  const taken = new Set(nodes.map((n) => n.id));
+  let k = ring.length + 1;
+  while (taken.has(`s${k}`)) k++;
+  const next = `s${k}`;
+  const set = (path: string, value: unknown) => act({ do: "set", path: `params.${path}`, value });
+  const quorum = (field: "replicas" | "r" | "w", label: string) => (
+    <label>
+      {label}{" "}
+      <select value={p[field]} onChange={(e) => set(field, Number(e.target.value))}>
+        {Array.from({ length: field === "replicas" ? 5 : p.replicas }, (_, i) => i + 1)
+          .filter((n) => field !== "replicas" || (n >= p.r && n >= p.w))
+          .map((n) => (
+            <option key={n} value={n}>
+              {n}
+            </option>
+          ))}
+      </select>
+    </label>
+  );
+  return (
+    <div className="ring-panel">
+      <div className="lab-actions">
+        <button type="button" onClick={() => act({ do: "add-server", node: next, x: 0.42, y: 0.5 })}>
+          Add server {next}
+        </button>
+        {ring.length > 1 && (
+          <label>
+            <select id={`${ids}-rm`} aria-label="Server to remove" value="" onChange={(e) => e.target.value !== "" && act({ do: "remove-server", node: e.target.value })}>
+              <option value="">Remove a server…</option>
+              {ring.map((s) => (
+                <option key={s} value={s}>
+                  {s}
+                </option>
+              ))}
+            </select>
+          </label>
+        )}
+      </div>
+      <fieldset className="ring-controls">
+        <legend>Placement</legend>
+        <label>
+          Strategy{" "}
+          <select value={p.strategy} onChange={(e) => set("strategy", e.target.value)}>
+            {STRATEGIES.map((s) => (
+              <option key={s} value={s}>
+                {STRATEGY_NAMES[s]}
+              </option>
+            ))}
+          </select>
+        </label>
+        {p.strategy === "ring" && <Slider label={(v) => `${v} virtual ${v === 1 ? "node" : "nodes"} a server`} min={1} max={1000} step={1} value={p.vnodes} onSettle={(v) => set("vnodes", v)} />}
+      </fieldset>
+      <fieldset className="ring-controls">
+        <legend>Quorum</legend>
+        {quorum("replicas", "replicas")} {quorum("r", "r")} {quorum("w", "w")}{" "}
+        <label>
+          <input type="checkbox" checked={p.sloppy} onChange={(e) => set("sloppy", e.target.checked)} /> sloppy (hinted handoff)
+        </label>
+        <p className="hint">{strictQuorum(p) ? `r + w = ${p.r + p.w} > ${p.replicas}: every read meets the last acknowledged write.` : p.sloppy ? "Sloppy: writes go to whichever servers answer; reads may be stale." : `r + w = ${p.r + p.w} ≤ ${p.replicas}: a read can miss an acknowledged write.`}</p>
+      </fieldset>
+      <dl className="ring-counters">
+        <div>
+          <dt>writes acknowledged</dt>
+          <dd>
+            {l.acks} of {l.writes}
+          </dd>
+        </div>
+        <div className={l.refusedWrites > 0 ? "warn" : undefined}>
+          <dt>writes refused</dt>
+          <dd>{l.refusedWrites}</dd>
+        </div>
+        <div>
+          <dt>reads</dt>
+          <dd>
+            {l.reads}
+            {l.refusedReads > 0 ? ` (+${l.refusedReads} refused)` : ""}
+          </dd>
+        </div>
+        <div className={l.staleReads > 0 ? "warn" : undefined}>
+          <dt>stale reads</dt>
+          <dd>{l.staleReads}</dd>
+        </div>
+      </dl>
+      {l.moves.length > 0 && (
+        <ul className="ring-moves" aria-label="Keys moved by each change">
+          {l.moves.map((m) => {
+            const n = m.change.endsWith("joins") ? ring.length : ring.length + 1;
+            return (
+              <li key={`${m.t}-${m.change}`}>
+                {m.change}: moved <strong>{m.movedKeys}</strong> of {m.totalKeys} keys (ideal {Math.round(m.totalKeys / Math.max(1, n))})
+              </li>
+            );
+          })}
+        </ul>
+      )}
+      <table className="ring-load">
+        <caption>
+          Keys and requests per server (spread {load.stdDevPct} % of the mean)
+        </caption>
+        <thead>
+          <tr>
+            <th scope="col">server</th>
+            <th scope="col">keys owned</th>
+            <th scope="col">requests</th>
+          </tr>
+        </thead>
+        <tbody>
+          {ring.map((s, i) => (
+            <tr key={s}>
+              <th scope="row">
+                <span className="swatch" style={{ background: serverColour(i) }} /> {s}
+              </th>
+              <td>
+                <span className="bar" style={{ width: `${(100 * (load.perServer[s] ?? 0)) / max}%` }} /> {load.perServer[s] ?? 0}
+              </td>
+              <td>
+                <span className="bar req" style={{ width: `${(100 * (l.requests[s] ?? 0)) / maxReq}%` }} /> {l.requests[s] ?? 0}
+              </td>
+            </tr>
+          ))}
+        </tbody>
+      </table>
+    </div>
+  );
+}
