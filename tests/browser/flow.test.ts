@@ -81,14 +81,14 @@ describe("a learner moving through one page", () => {
       if ((await all.getAttribute("open")) === null) await all.locator("summary").click();
       for (const [k, step] of lab.lesson.entries()) {
         await all.locator("ol a").nth(k).click();
-        await expect.poll(() => api(page, () => window.splitbrain!.scenario()?.name)).toBe(step.scenario);
+        await expect.poll(() => api(page, () => window.splitbrain!.scenario()?.name), { timeout: 20_000 }).toBe(step.scenario);
         await expectRunning(page, `${lab.id} lesson step ${k + 1}`);
         expect(await page.locator(".lesson h2").textContent()).toBe(step.title);
         visited++;
       }
       for (const [k, s] of lab.scenarios.entries()) {
         await all.locator(".gallery a").nth(k).click();
-        await expect.poll(() => api(page, () => window.splitbrain!.scenario()?.name)).toBe(s.name);
+        await expect.poll(() => api(page, () => window.splitbrain!.scenario()?.name), { timeout: 20_000 }).toBe(s.name);
         await expectRunning(page, `${lab.id} gallery ${s.name}`);
         visited++;
       }
@@ -96,7 +96,7 @@ describe("a learner moving through one page", () => {
       await all.locator("ol a").first().click();
       for (let k = 1; k < lab.lesson.length; k++) {
         await page.locator('.step-nav a[rel="next"]').click();
-        await expect.poll(() => api(page, () => window.splitbrain!.scenario()?.name)).toBe(lab.lesson[k]!.scenario);
+        await expect.poll(() => api(page, () => window.splitbrain!.scenario()?.name), { timeout: 20_000 }).toBe(lab.lesson[k]!.scenario);
         await expectRunning(page, `${lab.id} next to step ${k + 1}`);
       }
     }
@@ -105,7 +105,7 @@ describe("a learner moving through one page", () => {
     await expect.poll(() => page.locator(".card").count()).toBe(labs.length);
     const last = labs[labs.length - 1]!;
     await page.locator(".card", { hasText: last.title }).locator("ol a").last().click();
-    await expect.poll(() => api(page, () => window.splitbrain!.scenario()?.name)).toBe(last.lesson.at(-1)!.scenario);
+    await expect.poll(() => api(page, () => window.splitbrain!.scenario()?.name), { timeout: 20_000 }).toBe(last.lesson.at(-1)!.scenario);
     await expectRunning(page, "a lesson step from its home card");
     expect(visited).toBe(labs.reduce((n, l) => n + l.lesson.length + l.scenarios.length, 0));
     const lastStep = last.scenarios.find((s) => s.name === last.lesson.at(-1)!.scenario)!;

@@ -91,9 +91,10 @@ describe("one screen", () => {
         // Crashing a node from the faults drawer leaves the view where it is.
         await page.getByRole("button", { name: "Faults", exact: true }).click();
         // Selected from the keyboard: a click could land on a message passing over the node.
-        await page.locator('svg [data-node-id="n1"]').focus();
+        const first = await page.evaluate(() => window.splitbrain!.nodes()[0]!.id);
+        await page.locator(`svg [data-node-id="${first}"]`).focus();
         await page.keyboard.press("Enter");
-        await page.getByRole("button", { name: "Crash n1" }).click();
+        await page.getByRole("button", { name: `Crash ${first}` }).click();
         expect(await page.evaluate(() => window.scrollY)).toBe(0);
         await inView("svg.netview", true);
         for (const scheme of ["light", "dark"] as const) {

@@ -141,9 +141,13 @@ export function ledgerStep(l: Ledger, e: TraceEvent): StaleRead | undefined {
         l.refusedWrites++;
       } else l.refusedReads++;
       return;
-    case "begin":
-      put(l.begun, `${String(e.node)}:${String(e.id)}`, { t: e.t, strict: strictQuorum(l.params) });
+    case "begin": {
+      // A read made again under a new placement began when it was first made.
+      const earlier = e.again === undefined ? undefined : own(l.begun, `${String(e.node)}:${String(e.again)}`);
+      if (earlier !== undefined) delete l.begun[`${String(e.node)}:${String(e.again)}`];
+      put(l.begun, `${String(e.node)}:${String(e.id)}`, earlier ?? { t: e.t, strict: strictQuorum(l.params) });
       return;
+    }
     case "read": {
       l.reads++;
       const id = `${String(e.node)}:${String(e.id)}`;
