@@ -35,7 +35,8 @@ export interface Ledger {
   staleReads: number;
   /** Requests each server was sent (puts and gets, fallbacks and repairs included). */
   requests: Record<string, number>;
-  moves: { t: number; change: string; movedKeys: number; totalKeys: number }[];
+  /** Each membership change: the keys whose owner it changed, and the ideal (keys / servers the change touched). */
+  moves: { t: number; change: string; movedKeys: number; totalKeys: number; ideal: number }[];
 }
 
 export function parsedParams(raw: Readonly<Record<string, unknown>>): RingParams {
@@ -95,7 +96,10 @@ export function ledgerStep(l: Ledger, e: TraceEvent): StaleRead | undefined {
           else delete l.left[c.server];
         }
         if (last !== undefined && changes.length > (before.shard?.changes.length ?? 0)) {
-          l.moves.push({ t: e.t, change: `${last.server} ${last.op === "join" ? "joins" : "leaves"}`, ...moved(l.params, l.servers) });
+          // Ideal: a joiner takes its share of the servers after the join; a leaver's share is of those before.
+          const after = ringServers(l).length;
+          const ideal = Math.round(l.params.keys / Math.max(1, last.op === "join" ? after : after + 1));
+          l.moves.push({ t: e.t, change: `${last.server} ${last.op === "join" ? "joins" : "leaves"}`, ...moved(l.params, l.servers), ideal });
         }
       }
       return;

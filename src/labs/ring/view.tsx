@@ -1,14 +1,68 @@
 // The ring lab's panel: the placement and quorum controls, servers joining and leaving, and
 // what the run has shown so far — keys moved by each change against the ideal, load per
 // server, writes refused and reads that came back stale.
-import { useId } from "react";
+import { useId, useMemo, useState } from "react";
 import { Slider } from "../../ui/controls/Slider.tsx";
 import type { LabViewProps } from "../ui-types.ts";
 import { keysPerServer, ringServers, strictQuorum, type Ledger } from "./ledger.ts";
-import { STRATEGIES, type Strategy } from "./placement.ts";
-import type { ClientView, ServerView } from "./protocol.ts";
+import { STRATEGIES, keyName, placementOf, type Strategy } from "./placement.ts";
+import { specOf, type ClientView, type ServerView } from "./protocol.ts";
 import { serverColour } from "./stage.tsx";
 import "./view.css";
+
+/** Every strategy on the same keys and servers: its spread of keys per server, and what one more server would move. */
+function compare(servers: readonly string[], keys: number, vnodes: number): { strategy: Strategy; spread: number; moved: number }[] {
+  return STRATEGIES.map((strategy) => {
+    const spec = specOf({ strategy, vnodes, keys, replicas: 3, r: 2, w: 2, sloppy: false, hotKey: 0, interval: 200, writes: 0.5, timeout: 250 }, servers);
+    const now = placementOf(spec);
+    const more = placementOf({ ...spec, changes: [...spec.changes, { op: "join", server: "(one more)" }] });
+    const count = new Map(now.servers.map((s) => [s, 0]));
+    let moved = 0;
+    for (let i = 0; i < keys; i++) {
+      const k = keyName(i);
+      const o = now.owner(k);
+      count.set(o, (count.get(o) ?? 0) + 1);
+      if (more.owner(k) !== o) moved++;
+    }
+    const xs = [...count.values()];
+    const mean = keys / Math.max(1, xs.length);
+    const spread = Math.sqrt(xs.reduce((a, x) => a + (x - mean) ** 2, 0) / Math.max(1, xs.length)) / mean;
+    return { strategy, spread, moved };
+  });
+}
+
+function Comparison({ servers, keys, vnodes }: { servers: readonly string[]; keys: number; vnodes: number }) {
+  const rows = useMemo(() => compare(servers, keys, vnodes), [servers.join(","), keys, vnodes]); // eslint-disable-line react-hooks/exhaustive-deps
+  const ideal = Math.round(keys / (servers.length + 1));
+  const maxSpread = Math.max(0.01, ...rows.map((r) => r.spread));
+  return (
+    <table className="ring-load ring-compare">
+      <caption>
+        Every strategy on these {keys} keys and {servers.length} servers: spread of keys per server, and keys one more server would move (ideal {ideal})
+      </caption>
+      <thead>
+        <tr>
+          <th scope="col">strategy</th>
+          <th scope="col">spread</th>
+          <th scope="col">moved by a join</th>
+        </tr>
+      </thead>
+      <tbody>
+        {rows.map((r) => (
+          <tr key={r.strategy}>
+            <th scope="row">{STRATEGY_NAMES[r.strategy]}</th>
+            <td>
+              <span className="bar" style={{ width: `${(100 * r.spread) / maxSpread}%` }} /> {(100 * r.spread).toFixed(1)} %
+            </td>
+            <td>
+              <span className="bar req" style={{ width: `${(100 * r.moved) / keys}%` }} /> {r.moved}
+            </td>
+          </tr>
+        ))}
+      </tbody>
+    </table>
+  );
+}
 
 const STRATEGY_NAMES: Record<Strategy, string> = {
   ring: "consistent hashing (ring)",
@@ -21,6 +75,7 @@ const STRATEGY_NAMES: Record<Strategy, string> = {
 
 export function RingView({ nodes, act, series }: LabViewProps<ServerView | ClientView>) {
   const ids = useId();
+  const [comparing, setComparing] = useState(false);
   const l = series.ledger as Ledger | undefined;
   if (l === undefined) return null;
   const p = l.params;
@@ -113,16 +168,17 @@ export function RingView({ nodes, act, series }: LabViewProps<ServerView | Clien
       </dl>
       {l.moves.length > 0 && (
         <ul className="ring-moves" aria-label="Keys moved by each change">
-          {l.moves.map((m) => {
-            const n = m.change.endsWith("joins") ? ring.length : ring.length + 1;
-            return (
-              <li key={`${m.t}-${m.change}`}>
-                {m.change}: moved <strong>{m.movedKeys}</strong> of {m.totalKeys} keys (ideal {Math.round(m.totalKeys / Math.max(1, n))})
-              </li>
-            );
-          })}
+          {l.moves.map((m) => (
+            <li key={`${m.t}-${m.change}`}>
+              {m.change}: moved <strong>{m.movedKeys}</strong> of {m.totalKeys} keys (ideal {m.ideal})
+            </li>
+          ))}
         </ul>
       )}
+      <label className="ring-compare-toggle">
+        <input type="checkbox" checked={comparing} onChange={(e) => setComparing(e.target.checked)} /> Compare every strategy on these keys
+      </label>
+      {comparing && <Comparison servers={ring} keys={p.keys} vnodes={p.vnodes} />}
       <table className="ring-load">
         <caption>
           Keys and requests per server (spread {load.stdDevPct} % of the mean)
