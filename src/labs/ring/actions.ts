@@ -15,7 +15,8 @@ function servers(run: ActionRun): string[] {
 }
 
 function withChange(run: ActionRun, change: Change): Shard {
-  const shard = (run.params().shard as Shard | undefined) ?? { initial: servers(run).filter((s) => s !== change.server), changes: [] };
+  // The first change writes the map: the servers before it (a joiner has just been added to the run).
+  const shard = (run.params().shard as Shard | undefined) ?? { initial: servers(run).filter((s) => change.op === "leave" || s !== change.server), changes: [] };
   return { initial: shard.initial, changes: [...shard.changes, change] };
 }
 

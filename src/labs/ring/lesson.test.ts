@@ -28,7 +28,7 @@ function tried(name: string): Result {
 
 describe("the ring lesson", () => {
   it("has its steps in order", () => {
-    expect(lesson.map((s) => s.scenario)).toEqual(["join-leave", "modulo", "partition-strict", "partition-sloppy"]);
+    expect(lesson.map((s) => s.scenario)).toEqual(["join-leave", "modulo", "vnodes", "jump", "hot-key", "crash", "partition-strict", "partition-sloppy"]);
   });
 
   it("join-leave: 200 keys, three copies; s6's join moves 30, s2's leave 39; nothing refused or lost", () => {
@@ -73,6 +73,48 @@ describe("the ring lesson", () => {
     expect(changed).toHaveLength(36);
     expect(changed.every((k) => after.owner(k) === "s6")).toBe(true);
     expect(r.of("stored").some((e) => e.node === "s6")).toBe(true);
+  });
+
+  it("vnodes: three a server, 64 and 65 keys on s1 and s5, 14 on s2, spread 55 %; Try 500: 11 %", () => {
+    const l = ledgerOf(play(gallery("vnodes")));
+    const k = keysPerServer(l);
+    expect(k.perServer).toMatchObject({ s1: 64, s5: 65, s2: 14 });
+    expect(k.stdDevPct).toBe(54.8);
+    expect(keysPerServer(ledgerOf(tried("vnodes"))).stdDevPct).toBe(11.1);
+  });
+
+  it("jump: s2 leaving from the middle moves 137 keys against a share of 40; Try s5 instead: 44", () => {
+    const l = ledgerOf(play(gallery("jump")));
+    expect(l.moves.map((m) => [m.change, m.movedKeys, m.ideal])).toEqual([["s2 leaves", 137, 40]]);
+    const s = gallery("jump");
+    const r = play({ ...s, timeline: [{ t: 5_000, do: "remove-server", node: "s5" }] });
+    const before = placementOf({ strategy: "jump", vnodes: 150, keys: 200, initial: ["s1", "s2", "s3", "s4", "s5"], changes: [] });
+    const owned = Array.from({ length: 200 }, (_, i) => keyName(i)).filter((k) => before.owner(k) === "s5").length;
+    expect(ledgerOf(r).moves.map((m) => m.movedKeys)).toEqual([44]);
+    expect(owned).toBe(44);
+    expect(violations(r)).toEqual([]);
+  });
+
+  it("hot-key: half the requests to k000000; its replicas s1, s2, s5 get 190 to 210 requests, s3 and s4 about 65; Try rendezvous: s1, s3, s5", () => {
+    const s = gallery("hot-key");
+    expect(v.parse(ringLab.params, s.params).hotKey).toBe(0.5);
+    const l = ledgerOf(play(s));
+    expect(placementOf({ strategy: "ring", vnodes: 150, keys: 200, initial: ["s1", "s2", "s3", "s4", "s5"], changes: [] }).preference("k000000", 3).sort()).toEqual(["s1", "s2", "s5"]);
+    for (const hot of ["s1", "s2", "s5"]) expect(l.requests[hot]).toBeGreaterThanOrEqual(185), expect(l.requests[hot]).toBeLessThanOrEqual(210);
+    for (const cold of ["s3", "s4"]) expect(Math.abs(l.requests[cold]! - 65)).toBeLessThanOrEqual(6);
+    const t = ledgerOf(tried("hot-key"));
+    expect(placementOf({ strategy: "rendezvous", vnodes: 150, keys: 200, initial: ["s1", "s2", "s3", "s4", "s5"], changes: [] }).preference("k000000", 3).sort()).toEqual(["s1", "s3", "s5"]);
+    const loads = Object.entries(t.requests).sort((a, b) => b[1] - a[1]).map(([s]) => s);
+    expect(loads.slice(0, 3).sort()).toEqual(["s1", "s3", "s5"]);
+  });
+
+  it("crash: s3 down from 3 s, nothing refused or lost; Try s4 too at 6 s: 26 writes refused", () => {
+    const s = gallery("crash");
+    const l = ledgerOf(play(s));
+    expect([l.refusedWrites, l.refusedReads, lostWrites(l).length]).toEqual([0, 0, 0]);
+    const r = play(withActions(s, { t: 6_000, do: "crash", node: "s4" }));
+    expect(ledgerOf(r).refusedWrites).toBe(26);
+    expect(violations(r)).toEqual([]);
   });
 
   it("partition-strict: 20 writes refused, no stale read; Try sloppy: none refused", () => {

@@ -21,6 +21,38 @@ export const lesson: LessonStep[] = [
     fix: { label: "Jump hash, from the start", set: [{ path: "params.strategy", value: "jump" }] },
   },
   {
+    title: "Few virtual nodes, lumpy load",
+    scenario: "vnodes",
+    text:
+      "With three virtual nodes a server the ring has fifteen arcs of chance lengths: s1 and s5 own 64 and 65 keys, s2 only 14, a spread of 55 % of the mean. " +
+      "Try: replay with 500 virtual nodes a server: the arcs even out and the spread falls to 11 %.",
+    fix: { label: "500 virtual nodes a server, from the start", set: [{ path: "params.vnodes", value: 500 }] },
+  },
+  {
+    title: "Jump hash cannot remove a server from the middle",
+    scenario: "jump",
+    text:
+      "Jump consistent hash numbers the servers 0 to N − 1 and needs no ring at all, but a server can only be added or removed at the end of the numbering. " +
+      "At 5 s s2 leaves from the middle: s3, s4 and s5 are renumbered and 137 of the 200 keys move, against the 40 that were s2's share. " +
+      "Try: at 5 s remove s5, the last, from the panel instead: only its 44 keys move.",
+  },
+  {
+    title: "A hot key no placement fixes",
+    scenario: "hot-key",
+    text:
+      "Half of all requests go to one key, k000000, so its three replicas s1, s2 and s5 are each sent about 190 to 210 requests while s3 and s4 get about 65. " +
+      "Spreading keys evenly does not spread load when one key is hot. " +
+      "Try: replay with rendezvous hashing: the hot key lives on s1, s3 and s5 instead, and those three carry the load.",
+    fix: { label: "Rendezvous hashing, from the start", set: [{ path: "params.strategy", value: "rendezvous" }] },
+  },
+  {
+    title: "A crashed server, served by its replicas",
+    scenario: "crash",
+    text:
+      "s3 crashes at 3 s and stays down; every key it held has two more replicas, and a quorum of two of three still answers, so no request is refused and no write is lost. " +
+      "Try: at 6 s crash s4 as well, from its menu: keys with two replicas down can no longer gather two answers, and 26 writes are refused.",
+  },
+  {
     title: "A partition under a strict quorum",
     scenario: "partition-strict",
     text:

@@ -30,6 +30,16 @@ export const scenarios = [
   ]),
   // The same join with hash(key) mod N: almost every key changes owner.
   base("modulo", "hash mod N moves almost everything", { strategy: "modulo" }, [{ t: 5_000, do: "add-server", node: "s6", x: 0.42, y: 0.5 }]),
+  // Three virtual nodes a server: a few long arcs, so some servers own far more keys than others.
+  base("vnodes", "Few virtual nodes, lumpy load", { vnodes: 3 }, []),
+  // Jump consistent hash: buckets numbered 0..N-1, as even as hashing gets. Removing s2 from the
+  // middle renumbers every bucket after it, so far more than s2's keys move.
+  base("jump", "Jump hash cannot remove a server from the middle", { strategy: "jump" }, [{ t: 5_000, do: "remove-server", node: "s2" }]),
+  // Half of all requests go to one key: whatever the placement, its replicas carry that load.
+  base("hot-key", "A hot key", { hotKey: 0.5 }, []),
+  // s3 crashes at 3 s and stays down: every key it held has two other replicas, and a strict
+  // quorum of two still answers.
+  base("crash", "A crashed server, served by its replicas", {}, [{ t: 3_000, do: "crash", node: "s3" }]),
   // A partition cuts s1, s2 and c1 off from the rest; strict quorum (r = w = 2 of 3): the
   // minority side cannot gather two replicas for most keys and refuses those writes.
   base("partition-strict", "A partition under a strict quorum", {}, [
