@@ -9,6 +9,7 @@
 //
 // Part of `npm run bench`; reports, never fails. RING_SEEDS overrides the number of name sets.
 
+import { writeFileSync } from "node:fs";
 import { cpus } from "node:os";
 import { hash64, jump, keyName, placementOf, STRATEGIES, type Strategy } from "../../src/labs/ring/placement.ts";
 
@@ -40,7 +41,8 @@ console.log(`\n(1) load spread, ring, ${SERVERS} servers, ${KEYS.toLocaleString(
 console.log("| vnodes | std dev of load (% of mean) | 99 % interval of load / mean | Gryski 2018 |");
 console.log("| --- | --- | --- | --- |");
 const GRYSKI: Record<number, string> = { 100: "≈ 10 %, 0.76–1.28", 1000: "≈ 3.2 %, 0.92–1.09" };
-for (const vnodes of [1, 10, 100, 150, 1000]) {
+const plotted: { vnodes: number; dev: number; lo: number; hi: number }[] = [];
+for (const vnodes of [1, 3, 10, 30, 100, 150, 300, 1000]) {
   const devs: number[] = [];
   const ratios: number[] = [];
   for (let seed = 0; seed < SEEDS; seed++) {
@@ -51,7 +53,36 @@ for (const vnodes of [1, 10, 100, 150, 1000]) {
   }
   ratios.sort((a, b) => a - b);
   const dev = Math.sqrt(devs.reduce((a, d) => a + d * d, 0) / devs.length);
-  console.log(`| ${vnodes} | ${pct(dev)} | ${quantile(ratios, 0.005).toFixed(2)}–${quantile(ratios, 0.995).toFixed(2)} | ${GRYSKI[vnodes] ?? "—"} |`);
+  plotted.push({ vnodes, dev, lo: quantile(ratios, 0.005), hi: quantile(ratios, 0.995) });
+  if ([1, 10, 100, 150, 1000].includes(vnodes)) {
+    console.log(`| ${vnodes} | ${pct(dev)} | ${quantile(ratios, 0.005).toFixed(2)}–${quantile(ratios, 0.995).toFixed(2)} | ${GRYSKI[vnodes] ?? "—"} |`);
+  }
+}
+
+// docs/ring-spread.svg: our 99 % band and standard deviation against virtual nodes (log axis),
+// Gryski's two published points beside them.
+{
+  const [x0, y0, w, h] = [60, 30, 560, 260];
+  const sx = (v: number) => x0 + (w * Math.log10(v)) / 3;
+  const sy = (r: number) => y0 + h - (h * Math.min(r, 2.2)) / 2.2;
+  let out = `<svg xmlns="http://www.w3.org/2000/svg" width="680" height="350" font-family="sans-serif" style="background:#fff">`;
+  out += `<text x="${x0}" y="20" font-size="13" font-weight="600">Load per server / mean, ${SERVERS} servers, ${KEYS.toLocaleString("en-US")} keys, ${SEEDS} name sets</text>`;
+  out += `<rect x="${x0}" y="${y0}" width="${w}" height="${h}" fill="none" stroke="#999"/>`;
+  for (const v of [1, 10, 100, 1000]) out += `<text x="${sx(v)}" y="${y0 + h + 16}" font-size="11" text-anchor="middle">${v}</text>`;
+  for (const r of [0, 0.5, 1, 1.5, 2]) out += `<text x="${x0 - 6}" y="${sy(r) + 4}" font-size="11" text-anchor="end">${r.toFixed(1)}</text><line x1="${x0}" x2="${x0 + w}" y1="${sy(r)}" y2="${sy(r)}" stroke="#eee"/>`;
+  out += `<text x="${x0 + w / 2}" y="${y0 + h + 34}" font-size="11" text-anchor="middle">virtual nodes a server</text>`;
+  const band = [...plotted.map((p) => `${sx(p.vnodes).toFixed(1)},${sy(p.hi).toFixed(1)}`), ...[...plotted].reverse().map((p) => `${sx(p.vnodes).toFixed(1)},${sy(p.lo).toFixed(1)}`)];
+  out += `<polygon points="${band.join(" ")}" fill="#0072b2" fill-opacity="0.18" stroke="none"/>`;
+  out += `<polyline fill="none" stroke="#0072b2" stroke-width="1.6" points="${plotted.map((p) => `${sx(p.vnodes).toFixed(1)},${sy(1 + p.dev).toFixed(1)}`).join(" ")}"/>`;
+  out += `<polyline fill="none" stroke="#0072b2" stroke-width="1.6" points="${plotted.map((p) => `${sx(p.vnodes).toFixed(1)},${sy(1 - p.dev).toFixed(1)}`).join(" ")}"/>`;
+  for (const [v, lo, hi] of [[100, 0.76, 1.28], [1000, 0.92, 1.09]] as const) {
+    out += `<line x1="${sx(v)}" x2="${sx(v)}" y1="${sy(lo)}" y2="${sy(hi)}" stroke="#d55e00" stroke-width="3"/>`;
+  }
+  out += `<text x="${x0 + w - 8}" y="${y0 + 18}" font-size="11" text-anchor="end" fill="#0072b2">ours: 99 % interval (band), mean ± one standard deviation (lines)</text>`;
+  out += `<text x="${x0 + w - 8}" y="${y0 + 34}" font-size="11" text-anchor="end" fill="#d55e00">Gryski 2018: 99 % interval at 100 and 1,000</text>`;
+  out += `</svg>\n`;
+  writeFileSync(new URL("../../docs/ring-spread.svg", import.meta.url), out);
+  console.log("wrote docs/ring-spread.svg");
 }
 
 console.log(`\n(2) keys moved when an 11th server joins 10 (ideal 1/11 = ${pct(1 / 11)}), median of ${Math.min(SEEDS, 5)} name sets; and load spread at 10`);

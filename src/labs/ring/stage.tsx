@@ -1,7 +1,7 @@
 // The ring lab's stage: the hash circle. Each server's virtual nodes are ticks in its colour
 // round the outside, the arc each one owns a band in that colour; every key is a dot at its
 // hash, in its owner's colour. Just after a server joins or leaves, the keys that changed owner
-// are ringed. Pointing at a server in the legend shows only its arcs and keys. For strategies
+// are ringed. Pointing at a server's arcs, or at it in the legend, shows only its arcs and keys. For strategies
 // without a ring (modulo, jump, rendezvous, range, table) the keys keep their places on the
 // circle and only their colours say where they live.
 import { useMemo, useState } from "react";
@@ -90,7 +90,7 @@ export function RingStage({ series, time }: LabStageProps) {
       <svg viewBox={`0 0 ${SIZE} ${SIZE}`} role="img" aria-label={`The hash ring: ${what}. Keys per server: ${drawn.order.map((s) => `${s} ${counts[s]}`).join(", ")}`}>
         <circle className="rim" cx={C} cy={C} r={R_KEYS} />
         {drawn.order.map((s) => (
-          <g key={s} opacity={dim(s)} style={{ color: drawn.colourOf.get(s) }}>
+          <g key={s} opacity={dim(s)} style={{ color: drawn.colourOf.get(s) }} onMouseEnter={() => setFocus(s)} onMouseLeave={() => setFocus(null)}>
             {drawn.bands[s] && <path className="band" d={drawn.bands[s]!.join("")} />}
             {drawn.ticks[s] && <path className="tick" d={drawn.ticks[s]!.join("")} />}
             {drawn.keys[s] && <path className="key" d={drawn.keys[s]!.join("")} />}
