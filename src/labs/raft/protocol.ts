@@ -126,7 +126,7 @@ class Out {
   /** This step's own copy of the state, to write fields of (lists and maps inside are still shared: replace them, never edit them). */
   edit(): RaftState {
     if (!this.owned) {
-      this.s = { ...this.s };
+      this.s = copyState(this.s);
       this.owned = true;
     }
     return this.s;
@@ -143,6 +143,27 @@ class Out {
   done() {
     return step(this.s, this.effects);
   }
+}
+
+/** A shallow copy, field by field in RaftState's order (a spread of a 15-field object costs more, on every step). */
+function copyState(s: RaftState): RaftState {
+  return {
+    self: s.self,
+    currentTerm: s.currentTerm,
+    votedFor: s.votedFor,
+    log: s.log,
+    commitIndex: s.commitIndex,
+    lastApplied: s.lastApplied,
+    role: s.role,
+    leader: s.leader,
+    votes: s.votes,
+    nextIndex: s.nextIndex,
+    matchIndex: s.matchIndex,
+    kv: s.kv,
+    sessions: s.sessions,
+    electionDeadline: s.electionDeadline,
+    electionTimeout: s.electionTimeout,
+  };
 }
 
 function resetElectionTimer(o: Out): void {
