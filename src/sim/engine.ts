@@ -22,7 +22,6 @@ import {
   normalizeGroups,
   type Point,
 } from "../geometry/topology.ts";
-import { Shape } from "./jsonl.ts";
 import { Trace } from "./trace.ts";
 
 /** A queued input for one node. `id` is the message id of a delivery. */
@@ -70,6 +69,11 @@ export interface EngineState {
   roles: (string | undefined)[];
   home: Point[];
 }
+
+/** `Engine.nextAt`'s answers. */
+export const NEXT_NONE = 0;
+export const NEXT_NODE = 1;
+export const NEXT_ACTION = 2;
 
 export class Engine {
   /** Every node the run has had, in order: the scenario's, then each that joined (a removed one keeps its place). */
@@ -144,6 +148,19 @@ export class Engine {
     return null;
   }
 
+  /**
+   * What `peek` would say, without making an object for it (the in-process run loop asks
+   * once an event): NEXT_NODE, NEXT_ACTION or NEXT_NONE.
+   */
+  nextAt(until: number): number {
+    const e = this.queue.peek();
+    const a = this.actions[this.cursor];
+    const eOk = e !== undefined && e.t <= until;
+    const aOk = a !== undefined && a.t <= until;
+    if (eOk && (!aOk || nodeFirst(e, a))) return NEXT_NODE;
+    return aOk ? NEXT_ACTION : NEXT_NONE;
+  }
+
   popNode(): NodeEvent {
     return this.queue.pop()!;
   }
@@ -192,14 +209,14 @@ export class Engine {
     const refused = this.refusal(e);
     if (refused !== null) {
       if (input.kind === "deliver") {
-        this.trace.push({ t: e.t, seq: this.trace.nextSeq, kind: "drop", from: input.from, to: id, id: e.id, reason: refused }, Shape.DROP);
+        this.trace.drop(e.t, input.from, id, e.id, refused, e.src, e.node);
       }
       return;
     }
     const o = outcomeOf(e);
     if (o.skipped) return;
-    if (input.kind === "deliver") this.trace.push({ t: e.t, seq: this.trace.nextSeq, kind: "deliver", from: input.from, to: id, id: e.id }, Shape.DELIVER);
-    else if (input.kind === "timer") this.trace.push({ t: e.t, seq: this.trace.nextSeq, kind: "timer", node: id, name: input.name }, Shape.TIMER);
+    if (input.kind === "deliver") this.trace.deliver(e.t, input.from, id, e.id, e.src, e.node);
+    else if (input.kind === "timer") this.trace.timer(e.t, id, input.name, e.node);
     this.applyOutcome(e.node, o);
   }
 
@@ -232,7 +249,7 @@ export class Engine {
         case "cancelTimer":
           break; // the node's own timer table already forgot it (node.ts)
         case "note":
-          this.trace.push({ t: this.now, seq: this.trace.nextSeq, kind: "note", node: id, text: String(eff.text) }, Shape.NOTE);
+          this.trace.note(this.now, id, String(eff.text), node);
           break;
         case "observe": {
           const e = this.trace.add(this.now, String(eff.kind), { node: id, ...eff.data });
@@ -256,15 +273,15 @@ export class Engine {
       if (copies === 0) reason = "loss";
     }
     if (copies === 0) {
-      this.trace.push({ t: this.now, seq: this.trace.nextSeq, kind: "send", from: fromId, to, id, msg }, Shape.SEND);
-      this.trace.push({ t: this.now, seq: this.trace.nextSeq, kind: "drop", from: fromId, to, id, reason }, Shape.DROP);
+      this.trace.send(this.now, fromId, to, id, msg, undefined, from, j ?? -1);
+      this.trace.drop(this.now, fromId, to, id, reason!, from, j ?? -1);
       return;
     }
     // The network decides each copy's arrival when the message leaves (it may still be dropped
     // on arrival, if the link is cut or the node is down by then); the view draws messages in
     // flight from these times.
     const arrive = copies === 1 ? [this.arrivals[0]!] : [this.arrivals[0]!, this.arrivals[1]!];
-    this.trace.push({ t: this.now, seq: this.trace.nextSeq, kind: "send", from: fromId, to, id, msg, arrive }, Shape.SEND);
+    this.trace.send(this.now, fromId, to, id, msg, arrive, from, j!);
     const input: NodeInput = { kind: "deliver", from: fromId, msg };
     for (let c = 0; c < copies; c++) this.queue.push({ t: arrive[c]!, seq: this.seq++, node: j!, input, id, src: from });
   }

@@ -2,7 +2,7 @@
 // This is the reference the worker host must match; the CLI, the tests and fast-forward use it.
 
 import type { Scenario } from "../scenario/types.ts";
-import { Engine, type EngineState, type FollowUp, type NodeEvent } from "./engine.ts";
+import { Engine, NEXT_ACTION, NEXT_NODE, type EngineState, type FollowUp, type NodeEvent } from "./engine.ts";
 import { NodeRunner, newSlot, type NodeSlot, type Outcome } from "./node.ts";
 import type { Trace } from "./trace.ts";
 import { rolesOf, type NodeView, type Protocols } from "./types.ts";
@@ -42,10 +42,10 @@ export class Simulation {
   runUntil(until: number): void {
     const e = this.engine;
     for (;;) {
-      const next = e.peek(until);
-      if (next === null) break;
-      if ("node" in next) e.process(e.popNode(), this.outcomeOf);
-      else this.follow(e.applyAction(e.popAction()));
+      const next = e.nextAt(until);
+      if (next === NEXT_NODE) e.process(e.popNode(), this.outcomeOf);
+      else if (next === NEXT_ACTION) this.follow(e.applyAction(e.popAction()));
+      else break;
     }
     e.advanceTo(until);
   }
