@@ -16,7 +16,7 @@
 import { createHash, type Hash } from "node:crypto";
 import { closeSync, openSync, readFileSync, writeSync } from "node:fs";
 import { parseArgs, type ParseArgsConfig } from "node:util";
-import { Watch, readsNone } from "../labs/checking.ts";
+import { Watch } from "../labs/checking.ts";
 import { labById, labs, loadScenario, runConfig } from "../labs/index.ts";
 import type { Violation } from "../labs/types.ts";
 import { startInProcess } from "../runtime/inprocess-host.ts";
@@ -26,7 +26,7 @@ import { WorkerHostError, startInWorkers } from "../runtime/worker-host.ts";
 import { decodeLink, linkFor } from "../scenario/codec.ts";
 import { SITE_BASE } from "../scenario/site.ts";
 import type { Scenario } from "../scenario/types.ts";
-import { STREAMED_KINDS, StreamingTrace, Trace, type Hasher } from "../sim/trace.ts";
+import { Trace, type Hasher } from "../sim/trace.ts";
 import type { NodeView } from "../sim/types.ts";
 
 export interface Io {
@@ -185,10 +185,7 @@ const SLICE_EVENTS = 2048;
  * only a slice of events in memory. Slicing does not change the trace: `advance` processes
  * events in the same (t, seq) order however often it is called. The hash is Node's native
  * SHA-256 (about ten times faster than @noble/hashes; the same digest), which also writes the
- * --trace file: both see exactly the bytes hashed, in order. When no check reads the engine's
- * own lines (sends, deliveries, timers: nearly all of a run), the trace streams: it writes
- * those lines as they happen and never builds them (sim/trace.ts StreamingTrace); the checks
- * get the rest.
+ * --trace file: both see exactly the bytes hashed, in order.
  */
 export async function execute(scenario: Scenario, params: Record<string, unknown>, options: ExecuteOptions = {}): Promise<Summary> {
   const until = options.until ?? scenario.until;
@@ -198,17 +195,17 @@ export async function execute(scenario: Scenario, params: Record<string, unknown
     // Only the first hasher (the running one) writes the file; a trace makes others only to
     // rehash a prefix, which a run straight through never does.
     let tee = file;
-    const hasher = () => {
-      const h = nativeSha256(tee);
-      tee = undefined;
-      return h;
-    };
-    const checks = lab.checks;
-    const streaming = readsNone(checks, STREAMED_KINDS);
-    const trace = streaming ? new StreamingTrace({ hasher }) : new Trace({ hasher });
+    const trace = new Trace({
+      hasher: () => {
+        const h = nativeSha256(tee);
+        tee = undefined;
+        return h;
+      },
+    });
     const cfg = { ...runConfig(scenario, params), trace };
     const run: Run = options.host === "worker" ? await startInWorkers(cfg, { spawn: spawnNodeWorker }) : startInProcess(cfg);
     try {
+      const checks = lab.checks;
       // The same incremental checks the page runs live (labs/checking.ts), fed slice by slice.
       const watch = new Watch(checks, [], { scenario, params });
       const started = performance.now();
@@ -218,8 +215,7 @@ export async function execute(scenario: Scenario, params: Record<string, unknown
         const to = Math.min(until, at + slice);
         const before = trace.length;
         await run.advance(to);
-        if (streaming) watch.feedKept(trace.events);
-        else watch.feed(trace.events, trace.first);
+        watch.feed(trace.events, trace.first);
         trace.forget(0);
         if (to >= until) break;
         // Aim the next slice at about SLICE_EVENTS events.

@@ -45,12 +45,6 @@ export interface IncrementalCheck<S = any> {
   id: string;
   title: string;
   init(ctx: CheckContext): S;
-  /**
-   * The kinds of event `step` reads; it must ignore every other kind. Absent: it may read any.
-   * When no check of a lab reads the engine's own lines (send, deliver, drop, timer, note), the
-   * CLI does not build them at all (sim/trace.ts StreamingTrace).
-   */
-  kinds?: readonly string[];
   /** One event, in trace order. May update `state` in place; returns what this event reveals. */
   step(state: S, e: TraceEvent): readonly Violation[] | void;
   /** At the end of a run: what only the end can show (a run that never converged). */
@@ -77,11 +71,6 @@ export function defineCheck<S>(c: IncrementalCheck<S>): Check<S> {
       return out;
     },
   };
-}
-
-/** Whether every check declares the kinds it reads, and none of them is one of `kinds`. */
-export function readsNone(checks: readonly IncrementalCheck[], kinds: readonly string[]): boolean {
-  return checks.every((c) => c.kinds !== undefined && !c.kinds.some((k) => kinds.includes(k)));
 }
 
 /** Folds events into what a lab's stage draws. */
@@ -157,35 +146,16 @@ export class Watch {
     // `next` moves past each event before its steps, so a step that throws is not fed that
     // event twice (the checks before it have already taken it).
     for (let i = s.next - first; i < events.length; i++) {
-      s.next = first + i + 1;
-      this.step(events[i]!);
-    }
-  }
-
-  /**
-   * Feed the kept events of a StreamingTrace (sim/trace.ts): each carries its seq, and the
-   * events between them are lines no check reads (every check must declare `kinds`, and none
-   * of them a kind the trace does not keep; see `readsOnly`). Events already seen are skipped.
-   */
-  feedKept(events: readonly TraceEvent[]): void {
-    const s = this.s;
-    for (let i = 0; i < events.length; i++) {
       const e = events[i]!;
-      if (e.seq < s.next) continue;
-      s.next = e.seq + 1;
-      this.step(e);
-    }
-  }
-
-  private step(e: TraceEvent): void {
-    const s = this.s;
-    for (let k = 0; k < this.checks.length; k++) {
-      const found = this.checks[k]!.step(s.checks[k], e);
-      if (found && found.length > 0 && s.violations.length < MAX_VIOLATIONS) s.violations.push(...found.slice(0, MAX_VIOLATIONS - s.violations.length));
-    }
-    for (let k = 0; k < this.reducers.length; k++) {
-      const next = this.reducers[k]!.step(s.reducers[k], e);
-      if (next !== undefined) s.reducers[k] = next;
+      s.next = first + i + 1;
+      for (let k = 0; k < this.checks.length; k++) {
+        const found = this.checks[k]!.step(s.checks[k], e);
+        if (found && found.length > 0 && s.violations.length < MAX_VIOLATIONS) s.violations.push(...found.slice(0, MAX_VIOLATIONS - s.violations.length));
+      }
+      for (let k = 0; k < this.reducers.length; k++) {
+        const next = this.reducers[k]!.step(s.reducers[k], e);
+        if (next !== undefined) s.reducers[k] = next;
+      }
     }
   }
 

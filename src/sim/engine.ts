@@ -22,6 +22,7 @@ import {
   normalizeGroups,
   type Point,
 } from "../geometry/topology.ts";
+import { Shape } from "./jsonl.ts";
 import { Trace } from "./trace.ts";
 
 /** A queued input for one node. `id` is the message id of a delivery. */
@@ -209,14 +210,14 @@ export class Engine {
     const refused = this.refusal(e);
     if (refused !== null) {
       if (input.kind === "deliver") {
-        this.trace.drop(e.t, input.from, id, e.id, refused, e.src, e.node);
+        this.trace.push({ t: e.t, seq: this.trace.nextSeq, kind: "drop", from: input.from, to: id, id: e.id, reason: refused }, Shape.DROP);
       }
       return;
     }
     const o = outcomeOf(e);
     if (o.skipped) return;
-    if (input.kind === "deliver") this.trace.deliver(e.t, input.from, id, e.id, e.src, e.node);
-    else if (input.kind === "timer") this.trace.timer(e.t, id, input.name, e.node);
+    if (input.kind === "deliver") this.trace.push({ t: e.t, seq: this.trace.nextSeq, kind: "deliver", from: input.from, to: id, id: e.id }, Shape.DELIVER);
+    else if (input.kind === "timer") this.trace.push({ t: e.t, seq: this.trace.nextSeq, kind: "timer", node: id, name: input.name }, Shape.TIMER);
     this.applyOutcome(e.node, o);
   }
 
@@ -249,7 +250,7 @@ export class Engine {
         case "cancelTimer":
           break; // the node's own timer table already forgot it (node.ts)
         case "note":
-          this.trace.note(this.now, id, String(eff.text), node);
+          this.trace.push({ t: this.now, seq: this.trace.nextSeq, kind: "note", node: id, text: String(eff.text) }, Shape.NOTE);
           break;
         case "observe": {
           const e = this.trace.add(this.now, String(eff.kind), { node: id, ...eff.data });
@@ -273,15 +274,15 @@ export class Engine {
       if (copies === 0) reason = "loss";
     }
     if (copies === 0) {
-      this.trace.send(this.now, fromId, to, id, msg, undefined, from, j ?? -1);
-      this.trace.drop(this.now, fromId, to, id, reason!, from, j ?? -1);
+      this.trace.push({ t: this.now, seq: this.trace.nextSeq, kind: "send", from: fromId, to, id, msg }, Shape.SEND);
+      this.trace.push({ t: this.now, seq: this.trace.nextSeq, kind: "drop", from: fromId, to, id, reason }, Shape.DROP);
       return;
     }
     // The network decides each copy's arrival when the message leaves (it may still be dropped
     // on arrival, if the link is cut or the node is down by then); the view draws messages in
     // flight from these times.
     const arrive = copies === 1 ? [this.arrivals[0]!] : [this.arrivals[0]!, this.arrivals[1]!];
-    this.trace.send(this.now, fromId, to, id, msg, arrive, from, j!);
+    this.trace.push({ t: this.now, seq: this.trace.nextSeq, kind: "send", from: fromId, to, id, msg, arrive }, Shape.SEND);
     const input: NodeInput = { kind: "deliver", from: fromId, msg };
     for (let c = 0; c < copies; c++) this.queue.push({ t: arrive[c]!, seq: this.seq++, node: j!, input, id, src: from });
   }

@@ -44,7 +44,7 @@ export type Shape = (typeof Shape)[keyof typeof Shape];
 const encoder = new TextEncoder();
 
 /** Text as its UTF-8 bytes in little-endian 32-bit words: written four bytes at a time (see `lit`). */
-export interface Encoded {
+interface Encoded {
   length: number;
   words: Uint32Array;
 }
@@ -73,7 +73,6 @@ const ARRIVE = encoded(',"arrive":[');
 const TRUE = encoded("true");
 const FALSE = encoded("false");
 const NULL = encoded("null");
-const CLOSE_LINE = encoded("}\n");
 
 /** A message key as the bytes of `"key":` and of `,"key":`. */
 interface Key {
@@ -211,7 +210,20 @@ export class LineWriter {
         this.str(e.to!);
         this.lit(ID);
         this.num(e.id!);
-        this.sendTail(msg, e.arrive as number[] | undefined);
+        this.message(msg);
+        const arrive = e.arrive as number[] | undefined;
+        if (arrive !== undefined) {
+          this.lit(ARRIVE);
+          for (let k = 0; k < arrive.length; k++) {
+            if (k > 0) {
+              this.room(1);
+              this.buf[this.pos++] = 0x2c;
+            }
+            this.num(arrive[k]!);
+          }
+          this.room(1);
+          this.buf[this.pos++] = 0x5d;
+        }
         break;
       }
       default:
@@ -220,78 +232,6 @@ export class LineWriter {
     this.room(1);
     this.buf[this.pos++] = 0x7d;
     return true;
-  }
-
-  /** A send's `,"msg":…` and `,"arrive":[…]` (none when lost), after its id. */
-  private sendTail(msg: unknown, arrive: readonly number[] | undefined): void {
-    this.message(msg);
-    if (arrive !== undefined) {
-      this.lit(ARRIVE);
-      for (let k = 0; k < arrive.length; k++) {
-        if (k > 0) {
-          this.room(1);
-          this.buf[this.pos++] = 0x2c;
-        }
-        this.num(arrive[k]!);
-      }
-      this.room(1);
-      this.buf[this.pos++] = 0x5d;
-    }
-  }
-
-  // Engine lines written from their fields, with no event object (StreamingTrace, trace.ts):
-  // `start`, then a template (below) and the fields the template leaves out, then the end. The
-  // pieces are the ones `engineLine` writes, so the bytes are the same.
-
-  /** `{"t":<t>,"seq":<seq>` */
-  start(t: number, seq: number): void {
-    this.lit(T);
-    this.num(t);
-    this.lit(SEQ);
-    this.seq(seq);
-  }
-
-  /** Constant bytes: a template. */
-  bytes(a: Encoded): void {
-    this.lit(a);
-  }
-
-  /** `<id>}` and the newline: the end of a delivery. */
-  idEnd(id: number): void {
-    this.num(id);
-    this.room(2);
-    this.buf[this.pos++] = 0x7d;
-    this.buf[this.pos++] = 0x0a;
-  }
-
-  /** `<id>,"reason":<reason>}` and the newline: the end of a drop. */
-  dropEnd(id: number, reason: string): void {
-    this.num(id);
-    this.lit(REASON);
-    this.str(reason);
-    this.room(2);
-    this.buf[this.pos++] = 0x7d;
-    this.buf[this.pos++] = 0x0a;
-  }
-
-  /** `<text>}` and the newline: the end of a note. */
-  textEnd(text: string): void {
-    this.str(text);
-    this.room(2);
-    this.buf[this.pos++] = 0x7d;
-    this.buf[this.pos++] = 0x0a;
-  }
-
-  /**
-   * `<id>,"msg":…,"arrive":[…]}` and the newline: the end of a send. Not for a message with
-   * toJSON: only a whole line through JSON.stringify gets that right (it passes the key).
-   */
-  sendEnd(id: number, msg: unknown, arrive: readonly number[] | undefined): void {
-    this.num(id);
-    this.sendTail(msg, arrive);
-    this.room(2);
-    this.buf[this.pos++] = 0x7d;
-    this.buf[this.pos++] = 0x0a;
   }
 
   /** `,"msg":<msg>`, or nothing for a message JSON leaves out (undefined, a function). */
@@ -507,11 +447,6 @@ export class LineWriter {
     for (let i = 0; 4 * i < len; i++) cacheWords[slot + i] = view.getUint32(pos + 4 * i, true);
   }
 
-  /** A string as a JSON string. */
-  text(s: string): void {
-    this.str(s);
-  }
-
   /** A string as a JSON string; plain printable ASCII is copied as it is. */
   private str(s: string): void {
     const n = s.length;
@@ -557,47 +492,4 @@ export class LineWriter {
     const { written } = encoder.encodeInto(rest, this.buf.subarray(this.pos));
     this.pos += written;
   }
-}
-
-/** The bytes `write` gives, as a template for `LineWriter.bytes`. */
-function template(write: (w: LineWriter) => void): Encoded {
-  const parts: number[] = [];
-  const w = new LineWriter((chunk) => parts.push(...chunk), 256);
-  write(w);
-  w.flush();
-  const bytes = Uint8Array.from(parts);
-  const words = new Uint32Array(Math.ceil(bytes.length / 4));
-  for (let i = 0; i < bytes.length; i++) words[i >> 2]! |= bytes[i]! << (8 * (i & 3));
-  return { length: bytes.length, words };
-}
-
-/** What comes after `seq` in a delivery, drop or send from `from` to `to`, up to its id: `,"kind":"…","from":…,"to":…,"id":`. */
-export function pairTemplate(kind: "deliver" | "drop" | "send", from: string, to: string): Encoded {
-  return template((w) => {
-    w.bytes(kind === "deliver" ? DELIVER : kind === "drop" ? DROP : SEND);
-    w.text(from);
-    w.bytes(TO);
-    w.text(to);
-    w.bytes(ID);
-  });
-}
-
-/** The rest of a timer's line after `seq`: `,"kind":"timer","node":…,"name":…}` and the newline. */
-export function timerTemplate(node: string, name: string): Encoded {
-  return template((w) => {
-    w.bytes(TIMER);
-    w.text(node);
-    w.bytes(NAME);
-    w.text(name);
-    w.bytes(CLOSE_LINE);
-  });
-}
-
-/** What comes after `seq` in a note of `node`, up to its text: `,"kind":"note","node":…,"text":`. */
-export function noteTemplate(node: string): Encoded {
-  return template((w) => {
-    w.bytes(NOTE);
-    w.text(node);
-    w.bytes(TEXT);
-  });
 }

@@ -11,7 +11,7 @@
 
 import { sha256 } from "@noble/hashes/sha2.js";
 import { bytesToHex } from "@noble/hashes/utils.js";
-import { LineWriter, Shape, checkPrototype, noteTemplate, pairTemplate, timerTemplate, type Encoded } from "./jsonl.ts";
+import { LineWriter, Shape, checkPrototype } from "./jsonl.ts";
 
 export type { TraceEvent } from "./event.ts";
 import type { TraceEvent } from "./event.ts";
@@ -48,11 +48,11 @@ export class Trace {
   /** The events kept: events[i] has seq offset + i. */
   readonly events: TraceEvent[] = [];
   /** shapes[i]: which of the engine's literals built events[i] (jsonl.ts), or Shape.ANY. */
-  protected readonly shapes: Shape[] = [];
+  private readonly shapes: Shape[] = [];
   private offset = 0;
   private readonly newHasher: () => Hasher;
   /** A running hash over every event with seq < hashed: the page asks for it every frame. */
-  protected hasher: Hasher;
+  private hasher: Hasher;
   private hashed = 0;
 
   constructor(options: TraceOptions = {}) {
@@ -82,32 +82,6 @@ export class Trace {
   push(e: TraceEvent, shape: Shape = Shape.ANY): void {
     this.events.push(e);
     this.shapes.push(shape);
-  }
-
-  // The engine's own lines, one method each: the literal (and its key order) is built here, so
-  // a trace that streams (StreamingTrace) can write the same line without building it. `src`
-  // and `dst` are node indexes (-1: none), which only a streaming trace reads.
-
-  deliver(t: number, from: string, to: string, id: number, _src: number, _dst: number): void {
-    this.push({ t, seq: this.nextSeq, kind: "deliver", from, to, id }, Shape.DELIVER);
-  }
-
-  drop(t: number, from: string, to: string, id: number, reason: string, _src: number, _dst: number): void {
-    this.push({ t, seq: this.nextSeq, kind: "drop", from, to, id, reason }, Shape.DROP);
-  }
-
-  timer(t: number, node: string, name: string, _node: number): void {
-    this.push({ t, seq: this.nextSeq, kind: "timer", node, name }, Shape.TIMER);
-  }
-
-  note(t: number, node: string, text: string, _node: number): void {
-    this.push({ t, seq: this.nextSeq, kind: "note", node, text }, Shape.NOTE);
-  }
-
-  /** A send; `arrive` is left out when the message was lost. */
-  send(t: number, from: string, to: string, id: number, msg: unknown, arrive: number[] | undefined, _src: number, _dst: number): void {
-    if (arrive === undefined) this.push({ t, seq: this.nextSeq, kind: "send", from, to, id, msg }, Shape.SEND);
-    else this.push({ t, seq: this.nextSeq, kind: "send", from, to, id, msg, arrive }, Shape.SEND);
   }
 
   /** Appends an event; `fields` go after t, seq and kind, in their own order. */
@@ -221,186 +195,4 @@ function feed(h: Hasher, events: readonly TraceEvent[], shapes: readonly Shape[]
     writer.discard();
     writer.sink = () => {};
   }
-}
-
-/** The kinds of line a StreamingTrace writes without keeping: the engine's own. */
-export const STREAMED_KINDS: readonly string[] = ["send", "deliver", "drop", "timer", "note"];
-
-/** A template and the strings it was made from (a node index may name another node after a restore). */
-interface Template {
-  a: string;
-  b: string;
-  bytes: Encoded;
-}
-
-/**
- * A trace for a run that is never replayed (the CLI): each line goes to the hash as it is made,
- * and only the events the engine does not write itself — observations, timeline actions,
- * failures — are kept as objects, for the checks (labs/checking.ts `Watch.feedKept`). The
- * engine's sends, deliveries, drops, timers and notes, nearly every line of a run, are written
- * as bytes from their fields without being built at all, with the constant middle of each
- * line (kind, node ids, key names) from a template per pair of nodes. The bytes, and so the
- * hash, are the ones `Trace` gives (the same LineWriter pieces, in the same order).
- *
- * `events` holds only the kept events (each with its own seq); it cannot rewind, truncate or
- * hash a prefix.
- */
-export class StreamingTrace extends Trace {
-  private readonly out: LineWriter;
-  private count = 0;
-  /** events[unwritten...] are kept events whose lines are not written yet. */
-  private unwritten = 0;
-  /** Templates by node index: [from][to] for deliveries, drops and sends; [node] for notes; timers by node, then name. */
-  private readonly delivers: (Template | undefined)[][] = [];
-  private readonly drops: (Template | undefined)[][] = [];
-  private readonly sends: (Template | undefined)[][] = [];
-  private readonly notes: (Template | undefined)[] = [];
-  private readonly timers: Template[][] = [];
-
-  constructor(options: TraceOptions = {}) {
-    super(options);
-    this.out = new LineWriter((chunk) => this.hasher.update(chunk));
-    checkPrototype();
-  }
-
-  override get length(): number {
-    return this.count;
-  }
-
-  override get nextSeq(): number {
-    return this.count;
-  }
-
-  /** Kept events are not contiguous: read each one's seq. */
-  override get first(): number {
-    throw new Error("StreamingTrace keeps only some events: read each event's seq");
-  }
-
-  override push(e: TraceEvent, shape: Shape = Shape.ANY): void {
-    this.events.push(e);
-    this.shapes.push(shape);
-    this.count++;
-  }
-
-  override add(t: number, kind: string, fields: Record<string, unknown>): TraceEvent {
-    const e = { t, seq: this.count, kind, ...fields } as TraceEvent;
-    this.push(e);
-    return e;
-  }
-
-  override deliver(t: number, from: string, to: string, id: number, src: number, dst: number): void {
-    const w = this.begin(t);
-    w.bytes(pair(this.delivers, "deliver", from, to, src, dst));
-    w.idEnd(id);
-  }
-
-  override drop(t: number, from: string, to: string, id: number, reason: string, src: number, dst: number): void {
-    const w = this.begin(t);
-    w.bytes(pair(this.drops, "drop", from, to, src, dst));
-    w.dropEnd(id, reason);
-  }
-
-  override timer(t: number, node: string, name: string, n: number): void {
-    // A name that is not a string (a protocol's mistake) is written as JSON has it.
-    if (typeof name !== "string") return this.whole({ t, seq: this.count, kind: "timer", node, name });
-    const w = this.begin(t);
-    const byName = (this.timers[n] ??= []);
-    let tm: Template | undefined;
-    for (let k = 0; k < byName.length; k++) {
-      const c = byName[k]!;
-      if (c.b === name && c.a === node) {
-        tm = c;
-        break;
-      }
-    }
-    if (tm === undefined) {
-      tm = { a: node, b: name, bytes: timerTemplate(node, name) };
-      // A node names few timers; one that makes up names without end keeps only recent ones.
-      if (byName.length >= 16) byName.length = 0;
-      byName.push(tm);
-    }
-    w.bytes(tm.bytes);
-  }
-
-  override note(t: number, node: string, text: string, n: number): void {
-    const w = this.begin(t);
-    let tm = this.notes[n];
-    if (tm === undefined || tm.a !== node) tm = this.notes[n] = { a: node, b: "", bytes: noteTemplate(node) };
-    w.bytes(tm.bytes);
-    w.textEnd(text);
-  }
-
-  override send(t: number, from: string, to: string, id: number, msg: unknown, arrive: number[] | undefined, src: number, dst: number): void {
-    // A message with toJSON: the whole line through JSON.stringify (toJSON gets the key "msg").
-    if (typeof msg === "object" && msg !== null && typeof (msg as { toJSON?: unknown }).toJSON === "function") {
-      return this.whole(arrive === undefined ? { t, seq: this.count, kind: "send", from, to, id, msg } : { t, seq: this.count, kind: "send", from, to, id, msg, arrive });
-    }
-    const w = this.begin(t);
-    w.bytes(pair(this.sends, "send", from, to, src, dst));
-    w.sendEnd(id, msg, arrive);
-  }
-
-  /** Write the kept events not written yet, then start the next engine line (`{"t":…,"seq":…`). */
-  private begin(t: number): LineWriter {
-    if (this.unwritten < this.events.length) this.writeKept();
-    const w = this.out;
-    w.start(t, this.count++);
-    return w;
-  }
-
-  /** A line built whole, as Trace would write it. */
-  private whole(e: TraceEvent): void {
-    if (this.unwritten < this.events.length) this.writeKept();
-    this.count++;
-    this.out.line(e, Shape.ANY);
-  }
-
-  private writeKept(): void {
-    const ev = this.events;
-    for (let j = this.unwritten; j < ev.length; j++) this.out.line(ev[j]!, this.shapes[j]!);
-    this.unwritten = ev.length;
-  }
-
-  /** Keep only the last `keep` kept events in memory (the hash has them all). */
-  override forget(keep: number): void {
-    this.writeKept();
-    const drop = this.events.length - Math.max(0, keep);
-    if (drop <= 0) return;
-    this.events.splice(0, drop);
-    this.shapes.splice(0, drop);
-    this.unwritten = this.events.length;
-  }
-
-  override hash(upTo = this.count): string {
-    if (upTo !== this.count) throw new Error("StreamingTrace.hash: only the whole run's hash");
-    checkPrototype();
-    this.writeKept();
-    this.out.flush();
-    return bytesToHex(this.hasher.clone().digest()).slice(0, HASH_HEX_DIGITS);
-  }
-
-  override truncate(): void {
-    throw new Error("StreamingTrace cannot truncate");
-  }
-
-  override mark(): TraceMark {
-    throw new Error("StreamingTrace cannot mark");
-  }
-
-  override rewind(): void {
-    throw new Error("StreamingTrace cannot rewind");
-  }
-
-  override forgetBefore(): void {
-    throw new Error("StreamingTrace keeps no window");
-  }
-}
-
-/** The template for a line of `kind` from `from` to `to`, by node indexes (-1: no index). */
-function pair(table: (Template | undefined)[][], kind: "deliver" | "drop" | "send", from: string, to: string, src: number, dst: number): Encoded {
-  if (src < 0 || dst < 0) return pairTemplate(kind, from, to);
-  const row = (table[src] ??= []);
-  let tm = row[dst];
-  if (tm === undefined || tm.a !== from || tm.b !== to) tm = row[dst] = { a: from, b: to, bytes: pairTemplate(kind, from, to) };
-  return tm.bytes;
 }
