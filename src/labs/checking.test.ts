@@ -66,6 +66,30 @@ describe("Watch", () => {
     expect(w.violations).toEqual(seen.run(ev, SCENARIO));
   });
 
+  it("hands a check that declares its kinds only those, and keeps the checks' order in what they find", () => {
+    const noting = (id: string, kinds?: string[]) =>
+      defineCheck<{ kinds: string[] }>({
+        id,
+        title: id,
+        ...(kinds === undefined ? {} : { kinds }),
+        init: () => ({ kinds: [] }),
+        step(st, e) {
+          st.kinds.push(e.kind);
+          if (e.kind === "bad") return [{ check: id, message: id, t: e.t, events: [e.seq] }];
+        },
+      });
+    const checks = [noting("any"), noting("declared", ["bad", "a"]), noting("other", ["c"]), noting("last")];
+    const w = new Watch(checks, [], { scenario: SCENARIO, params: {} });
+    w.feed(events("a", "b", "bad", "c", "bad"), 0);
+    expect(w.snapshot().checks.map((c) => (c as { kinds: string[] }).kinds)).toEqual([
+      ["a", "b", "bad", "c", "bad"],
+      ["a", "bad", "bad"],
+      ["c"],
+      ["a", "b", "bad", "c", "bad"],
+    ]);
+    expect(w.violations.map((x) => `${x.check}@${x.events[0]}`)).toEqual(["any@2", "declared@2", "last@2", "any@4", "declared@4", "last@4"]);
+  });
+
   it("catches up across calls: a window overlapping what it has seen feeds only the new events", () => {
     const ev = events("a", "b", "bad", "c", "d", "bad", "e");
     const w = newWatch();

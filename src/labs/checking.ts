@@ -45,6 +45,12 @@ export interface IncrementalCheck<S = any> {
   id: string;
   title: string;
   init(ctx: CheckContext): S;
+  /**
+   * The kinds of event `step` reads: it must leave its state alone and find nothing on any
+   * other kind. A watch hands it only those (most of a run is sends, deliveries and timers,
+   * which no check of a lab may need). Absent: every event.
+   */
+  kinds?: readonly string[];
   /** One event, in trace order. May update `state` in place; returns what this event reveals. */
   step(state: S, e: TraceEvent): readonly Violation[] | void;
   /** At the end of a run: what only the end can show (a run that never converged). */
@@ -95,6 +101,10 @@ export const MAX_VIOLATIONS = 500;
 
 export class Watch {
   private s: WatchState;
+  /** By kind: the checks that read it, in order (with those that read every kind). */
+  private readonly byKind = new Map<string, number[]>();
+  /** The checks that read every kind: all a kind no check names goes to. */
+  private readonly anyKind: number[];
 
   constructor(
     private readonly checks: readonly IncrementalCheck[],
@@ -102,6 +112,16 @@ export class Watch {
     private readonly ctx: CheckContext,
   ) {
     this.s = this.fresh();
+    this.anyKind = checks.flatMap((c, k) => (c.kinds === undefined ? [k] : []));
+    checks.forEach((c, k) => {
+      for (const kind of c.kinds ?? []) {
+        let list = this.byKind.get(kind);
+        if (list === undefined) this.byKind.set(kind, (list = [...this.anyKind]));
+        if (!list.includes(k)) list.push(k);
+      }
+    });
+    // In the checks' own order, so violations come out as if every check saw every event.
+    for (const list of this.byKind.values()) list.sort((a, b) => a - b);
   }
 
   private fresh(): WatchState {
@@ -148,7 +168,9 @@ export class Watch {
     for (let i = s.next - first; i < events.length; i++) {
       const e = events[i]!;
       s.next = first + i + 1;
-      for (let k = 0; k < this.checks.length; k++) {
+      const reading = this.byKind.get(e.kind) ?? this.anyKind;
+      for (let j = 0; j < reading.length; j++) {
+        const k = reading[j]!;
         const found = this.checks[k]!.step(s.checks[k], e);
         if (found && found.length > 0 && s.violations.length < MAX_VIOLATIONS) s.violations.push(...found.slice(0, MAX_VIOLATIONS - s.violations.length));
       }

@@ -160,6 +160,12 @@ function compare(lab: Lab, s: Scenario, plan: Plan, given?: readonly TraceEvent[
     expect(byCheck(lab, w.violations)).toEqual(stepsFind);
     expect(byCheck(lab, w.finish(s.until))).toEqual(expected);
   }
+
+  // Each check reads only the kinds it declares (a watch hands it no others).
+  for (const c of lab.checks) {
+    const kinds = c.kinds;
+    if (kinds !== undefined) expect(c.run(trace.filter((e) => kinds.includes(e.kind)), s, params)).toEqual(expected[c.id]);
+  }
   return all;
 }
 

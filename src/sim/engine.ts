@@ -73,6 +73,11 @@ export interface EngineState {
   home: Point[];
 }
 
+/** `Engine.nextAt`'s answers. */
+export const NEXT_NONE = 0;
+export const NEXT_NODE = 1;
+export const NEXT_ACTION = 2;
+
 export class Engine {
   /** Every node the run has had, in order: the scenario's, then each that joined (a removed one keeps its place). */
   readonly ids: string[];
@@ -152,6 +157,19 @@ export class Engine {
     if (eOk && (!aOk || nodeFirst(e, a))) return { node: e };
     if (aOk) return { action: a };
     return null;
+  }
+
+  /**
+   * What `peek` would say, without making an object for it (the in-process run loop asks
+   * once an event): NEXT_NODE, NEXT_ACTION or NEXT_NONE.
+   */
+  nextAt(until: number): number {
+    const e = this.queue.peek();
+    const a = this.actions[this.cursor];
+    const eOk = e !== undefined && e.t <= until;
+    const aOk = a !== undefined && a.t <= until;
+    if (eOk && (!aOk || nodeFirst(e, a))) return NEXT_NODE;
+    return aOk ? NEXT_ACTION : NEXT_NONE;
   }
 
   popNode(): NodeEvent {

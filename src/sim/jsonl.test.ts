@@ -75,6 +75,24 @@ describe("the JSON lines writer", () => {
     expect(Buffer.from(written(events, 40)).equals(Buffer.from(canonical(events.map(([e]) => e))))).toBe(true);
   });
 
+  it("keeps its buffer size when messages keep meeting the buffer's end (it used to double each time)", () => {
+    const chunks: number[] = [];
+    const parts: Uint8Array[] = [];
+    const w = new LineWriter((chunk) => {
+      chunks.push(chunk.length);
+      parts.push(chunk.slice());
+    }, 256);
+    const events: TraceEvent[] = [];
+    for (let i = 0; i < 3000; i++) {
+      const e: TraceEvent = { t: i + 0.25, seq: i, kind: "send", from: "n1", to: "n2", id: i, msg: { type: "gossip", counts: { n1: i, n2: 2 * i, n3: 7 } }, arrive: [i + 30.5] };
+      events.push(e);
+      w.line(e, Shape.SEND);
+    }
+    w.flush();
+    expect(Math.max(...chunks)).toBeLessThanOrEqual(256);
+    expect(Buffer.concat(parts).equals(Buffer.from(canonical(events)))).toBe(true);
+  });
+
   it("writes one line longer than its buffer whole", () => {
     const e: TraceEvent = { t: 0.5, seq: 0, kind: "send", from: "n1", to: "n2", id: 0, msg: { big: "é".repeat(5000) + "x".repeat(5000) }, arrive: [1.25] };
     expect(Buffer.from(written([[e, Shape.SEND]], 64)).toString("utf8")).toBe(JSON.stringify(e) + "\n");

@@ -124,8 +124,9 @@ export class LineWriter {
   /** The same bytes, for writing four at a time. */
   private view: DataView;
   private pos = 0;
-  /** While a message is written: grow instead of flushing, so it can be rewritten. */
+  /** While a message is written: keep its bytes from `holdStart` on, so it can be rewritten. */
   private hold = false;
+  private holdStart = 0;
   /** The last seq written by `seq` and its digits (ASCII), or lastSeq < 0. */
   private lastSeq = -2;
   private readonly seqDigits = new Uint8Array(16);
@@ -150,6 +151,7 @@ export class LineWriter {
   /** Drop whatever is buffered (a line that threw half-way). */
   discard(): void {
     this.pos = 0;
+    this.hold = false;
   }
 
   /** Write `JSON.stringify(e) + "\n"`; `shape` says which engine literal built `e`, if any. */
@@ -241,12 +243,13 @@ export class LineWriter {
       this.json(JSON.stringify(msg));
       return;
     }
-    const start = this.pos;
+    this.holdStart = this.pos;
     this.hold = true;
     const ok = this.value(msg, 0);
     this.hold = false;
     if (!ok) {
-      this.pos = start;
+      // (`room` may have moved the message's start.)
+      this.pos = this.holdStart;
       this.json(JSON.stringify(msg));
     }
   }
@@ -358,12 +361,23 @@ export class LineWriter {
   }
 
   /**
-   * Make sure `n` more bytes fit: flush, or grow the buffer for one huge line, or while a
-   * message is being written (`hold`: it may still be rewritten by JSON.stringify).
+   * Make sure `n` more bytes fit: flush, or grow the buffer for one huge line. While a message
+   * is being written (`hold`: it may still be rewritten by JSON.stringify), only the bytes
+   * before it are flushed; the message's own bytes move to the front of the buffer, which grows
+   * only for a message too big for it. (Growing instead of flushing, as it once did, doubled
+   * the buffer every time a message met its end: megabytes on a long run.)
    */
   private room(n: number): void {
     if (this.pos + n <= this.buf.length) return;
     if (this.hold) {
+      const start = this.holdStart;
+      if (start > 0) {
+        this.sink(this.buf.subarray(0, start));
+        this.buf.copyWithin(0, start, this.pos);
+        this.pos -= start;
+        this.holdStart = 0;
+        if (this.pos + n <= this.buf.length) return;
+      }
       const grown = new Uint8Array(Math.max(this.pos + n, 2 * this.buf.length));
       grown.set(this.buf.subarray(0, this.pos));
       this.buf = grown;

@@ -37,7 +37,12 @@ export interface NodeSlot {
   /** What `persist` kept at the last crash; handed to `init` on restart. */
   persisted: unknown;
   rng: RngState;
-  /** Live timer per name: the token its queued event must carry to fire. */
+  /**
+   * Per name, the token of the timer last set: its queued event fires only while this still
+   * holds its token (a newer setTimer replaces it, cancelTimer removes it). A timer that fired
+   * keeps its entry: no queued event carries that token any more, and deleting a key on every
+   * firing costs a slow property deletion per event.
+   */
   timers: Record<string, number>;
   nextToken: number;
   clock: ClockSkew | undefined;
@@ -111,7 +116,6 @@ export class NodeRunner {
     if (slot.status !== "up") return NO_EFFECTS;
     if (input.kind === "timer") {
       if (slot.timers[input.name] !== input.token) return NO_EFFECTS;
-      delete slot.timers[input.name];
     }
     const ctx = this.ctxOf(slot, t);
     const p = this.protocolOf(slot);

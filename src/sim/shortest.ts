@@ -132,6 +132,13 @@ export function writeShortest(buf: Uint8Array, pos: number, x: number): number {
   return end;
 }
 
+/** "00" to "99" as ASCII pairs: digits are written two at a time (half the divisions). */
+const PAIRS = new Uint8Array(200);
+for (let i = 0; i < 100; i++) {
+  PAIRS[2 * i] = 0x30 + ((i / 10) | 0);
+  PAIRS[2 * i + 1] = 0x30 + (i % 10);
+}
+
 /** The integer n (< 2^53) as exactly end - from digits, zero-padded, into buf[from, end). */
 function writeDigits(buf: Uint8Array, from: number, end: number, n: number): void {
   // In 31-bit halves, so every step is integer arithmetic (% on doubles is a slow call).
@@ -151,16 +158,22 @@ function writeDigits(buf: Uint8Array, from: number, end: number, n: number): voi
   let q = end;
   let x = low | 0;
   if (high > 0) {
-    for (let j = 0; j < 8; j++) {
-      const next = (x / 10) | 0;
-      buf[--q] = 0x30 + x - next * 10;
+    // The low half is exactly eight digits, zeros included.
+    for (let j = 0; j < 4; j++) {
+      const next = (x / 100) | 0;
+      const r = 2 * (x - next * 100);
+      buf[--q] = PAIRS[r + 1]!;
+      buf[--q] = PAIRS[r]!;
       x = next;
     }
     x = high | 0;
   }
-  while (q > from) {
-    const next = (x / 10) | 0;
-    buf[--q] = 0x30 + x - next * 10;
+  while (q - from >= 2) {
+    const next = (x / 100) | 0;
+    const r = 2 * (x - next * 100);
+    buf[--q] = PAIRS[r + 1]!;
+    buf[--q] = PAIRS[r]!;
     x = next;
   }
+  if (q > from) buf[--q] = 0x30 + x - ((x / 10) | 0) * 10;
 }

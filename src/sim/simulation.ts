@@ -3,7 +3,7 @@
 
 import type { ActionKind } from "../scenario/actions.ts";
 import type { Scenario } from "../scenario/types.ts";
-import { Engine, type EngineState, type FollowUp, type NodeEvent } from "./engine.ts";
+import { Engine, NEXT_ACTION, NEXT_NODE, type EngineState, type FollowUp, type NodeEvent } from "./engine.ts";
 import { NodeRunner, newSlot, type NodeSlot, type Outcome } from "./node.ts";
 import type { Trace } from "./trace.ts";
 import { rolesOf, type NodeView, type Protocols } from "./types.ts";
@@ -44,10 +44,10 @@ export class Simulation {
   runUntil(until: number): void {
     const e = this.engine;
     for (;;) {
-      const next = e.peek(until);
-      if (next === null) break;
-      if ("node" in next) e.process(e.popNode(), this.outcomeOf);
-      else for (const f of e.applyAction(e.popAction())) this.follow(f);
+      const next = e.nextAt(until);
+      if (next === NEXT_NODE) e.process(e.popNode(), this.outcomeOf);
+      else if (next === NEXT_ACTION) for (const f of e.applyAction(e.popAction())) this.follow(f);
+      else break;
     }
     e.advanceTo(until);
   }

@@ -40,6 +40,7 @@ interface NoInventionState {
 export const noInvention: Check<NoInventionState> = defineCheck<NoInventionState>({
   id: "no-invention",
   title: "No node reports more increments than were made",
+  kinds: ["command", "value"],
   init: () => ({ made: 0, lastCommand: -1 }),
   step(s, e) {
     if (e.kind === "command" && e.refused === undefined) {
@@ -66,6 +67,7 @@ interface MonotonicState {
 export const monotonic: Check<MonotonicState> = defineCheck<MonotonicState>({
   id: "monotonic",
   title: "A running node's total never goes down",
+  kinds: ["crash", "restart", "value"],
   init: () => ({ last: {} }),
   step(s, e) {
     if (e.node === undefined) return;
@@ -116,6 +118,7 @@ interface ConvergenceState {
 export const convergence: Check<ConvergenceState> = defineCheck<ConvergenceState>({
   id: "convergence",
   title: "After a quiet spell, every running node agrees on the total",
+  kinds: [...DISTURBANCES, "value", "fail"],
   init: ({ scenario }) => ({
     lastDisturbance: 0,
     lastAction: scenario.timeline.reduce((m, a) => Math.max(m, a.t), -Infinity),

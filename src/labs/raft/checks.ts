@@ -196,6 +196,7 @@ interface ElectionState {
 export const electionSafety: Check<ElectionState> = defineCheck<ElectionState>({
   id: "election-safety",
   title: "At most one leader is elected in a term",
+  kinds: ["role"],
   init: () => ({ terms: {} }),
   step(s, e) {
     if (e.kind !== "role" || e.role !== "leader") return;
@@ -231,6 +232,7 @@ interface AppendOnlyState {
 export const leaderAppendOnly: Check<AppendOnlyState> = defineCheck<AppendOnlyState>({
   id: "leader-append-only",
   title: "A leader never overwrites or deletes entries in its log",
+  kinds: ["role", "crash", "fail", "append", "truncate"],
   init: () => ({ logs: {}, leading: {} }),
   step(s, e) {
     const node = nodeOf(e);
@@ -318,6 +320,7 @@ const fingerprinted = (): NodeLog => ({ terms: [], seqs: [], keys: [], ids: [] }
 export const logMatching: Check<MatchingState> = defineCheck<MatchingState>({
   id: "log-matching",
   title: "Logs with an entry of the same index and term are identical up to it",
+  kinds: ["append", "truncate"],
   init: () => ({ logs: {}, prefixes: { ids: {}, count: 0 }, first: {}, reported: {} }),
   step(s, e) {
     if (e.kind !== "append" && e.kind !== "truncate") return;
@@ -400,6 +403,7 @@ interface CompletenessState {
 export const leaderCompleteness: Check<CompletenessState> = defineCheck<CompletenessState>({
   id: "leader-completeness",
   title: "A committed entry is in the log of every later leader",
+  kinds: ["append", "truncate", "commit", "role"],
   init: () => ({ logs: {}, termOf: {}, committed: [], scanned: {} }),
   step(s, e) {
     const node = nodeOf(e);
@@ -482,6 +486,7 @@ interface StateMachineState {
 export const stateMachineSafety: Check<StateMachineState> = defineCheck<StateMachineState>({
   id: "state-machine-safety",
   title: "No two servers apply different entries at the same index",
+  kinds: ["apply"],
   init: () => ({ first: {}, reported: {} }),
   step(s, e) {
     if (e.kind !== "apply") return;

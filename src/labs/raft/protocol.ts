@@ -104,13 +104,33 @@ const lastTerm = (s: RaftState) => s.log[s.log.length - 1]?.term ?? 0;
 const termAt = (s: RaftState, index: number) => (index === 0 ? 0 : (s.log[index - 1]?.term ?? -1));
 const majority = (ctx: Ctx) => Math.floor((ctx.peers.length + 1) / 2) + 1;
 
-/** A mutable step: handlers build the next state and its effects, then return them. */
+/**
+ * A mutable step: handlers build the next state and its effects, then return them.
+ *
+ * The state handed in belongs to the caller (the player keeps it to seek back to), so it is
+ * never written: the first edit of a step copies it (`edit`), and every later edit of that step
+ * goes into the copy. One shallow copy per step at most, however many rules change a field;
+ * a step that changes nothing returns the state it was given.
+ */
 class Out {
   effects: Effect[] = [];
+  private owned: boolean;
   constructor(
     public s: RaftState,
     readonly ctx: Ctx,
-  ) {}
+    /** `s` is new and nobody else's (init): edit it in place from the start. */
+    fresh = false,
+  ) {
+    this.owned = fresh;
+  }
+  /** This step's own copy of the state, to write fields of (lists and maps inside are still shared: replace them, never edit them). */
+  edit(): RaftState {
+    if (!this.owned) {
+      this.s = copyState(this.s);
+      this.owned = true;
+    }
+    return this.s;
+  }
   send(to: string, msg: RaftMsg) {
     this.effects.push({ type: "send", to, msg });
   }
@@ -125,16 +145,39 @@ class Out {
   }
 }
 
+/** A shallow copy, field by field in RaftState's order (a spread of a 15-field object costs more, on every step). */
+function copyState(s: RaftState): RaftState {
+  return {
+    self: s.self,
+    currentTerm: s.currentTerm,
+    votedFor: s.votedFor,
+    log: s.log,
+    commitIndex: s.commitIndex,
+    lastApplied: s.lastApplied,
+    role: s.role,
+    leader: s.leader,
+    votes: s.votes,
+    nextIndex: s.nextIndex,
+    matchIndex: s.matchIndex,
+    kv: s.kv,
+    sessions: s.sessions,
+    electionDeadline: s.electionDeadline,
+    electionTimeout: s.electionTimeout,
+  };
+}
+
 function resetElectionTimer(o: Out): void {
   const [lo, hi] = config(o.ctx).electionTimeout;
   // Randomized timeouts (§5.2) make split votes rare: one node usually times out first.
   const after = o.ctx.rng.range(lo, hi);
-  o.s = { ...o.s, electionDeadline: o.ctx.now + after, electionTimeout: after };
+  const s = o.edit();
+  s.electionDeadline = o.ctx.now + after;
+  s.electionTimeout = after;
   o.effects.push({ type: "setTimer", name: "election", after });
 }
 
 function setRole(o: Out, role: Role): void {
-  o.s = { ...o.s, role };
+  o.edit().role = role;
   o.observe("role", { role, term: o.s.currentTerm });
 }
 
@@ -142,7 +185,11 @@ function setRole(o: Out, role: Role): void {
 function observeTerm(o: Out, term: number): void {
   if (term <= o.s.currentTerm) return;
   const wasLeader = o.s.role === "leader";
-  o.s = { ...o.s, currentTerm: term, votedFor: null, leader: null, votes: [] };
+  const s = o.edit();
+  s.currentTerm = term;
+  s.votedFor = null;
+  s.leader = null;
+  s.votes = [];
   if (wasLeader) {
     o.note(`${o.s.self} saw term ${term} and steps down`);
     o.effects.push({ type: "cancelTimer", name: "heartbeat" });
@@ -154,7 +201,11 @@ function observeTerm(o: Out, term: number): void {
 function startElection(o: Out): void {
   const old = o.s.currentTerm;
   // Candidates (§5.2): increment currentTerm, vote for self, reset the election timer, ask everyone.
-  o.s = { ...o.s, currentTerm: old + 1, votedFor: o.s.self, votes: [o.s.self], leader: null };
+  const s = o.edit();
+  s.currentTerm = old + 1;
+  s.votedFor = s.self;
+  s.votes = [s.self];
+  s.leader = null;
   setRole(o, "candidate");
   o.note(`${o.s.self} timed out in term ${old} and asks for votes for term ${old + 1}`);
   resetElectionTimer(o);
@@ -171,11 +222,15 @@ function becomeLeader(o: Out): void {
     next[p] = lastIndex(o.s) + 1;
     match[p] = 0;
   }
-  o.s = { ...o.s, leader: o.s.self, nextIndex: next, matchIndex: match };
+  const s = o.edit();
+  s.leader = s.self;
+  s.nextIndex = next;
+  s.matchIndex = match;
   setRole(o, "leader");
   o.note(`${o.s.self} won term ${o.s.currentTerm} with ${o.s.votes.length} of ${o.ctx.peers.length + 1} votes`);
   o.effects.push({ type: "cancelTimer", name: "election" });
-  o.s = { ...o.s, electionDeadline: 0, electionTimeout: 0 };
+  s.electionDeadline = 0;
+  s.electionTimeout = 0;
   // Upon election: send initial empty AppendEntries (heartbeat) to each server.
   broadcastAppend(o);
   o.effects.push({ type: "setTimer", name: "heartbeat", after: config(o.ctx).heartbeat });
@@ -217,7 +272,7 @@ function advanceCommit(o: Out): void {
 
 function commitTo(o: Out, index: number): void {
   if (index <= o.s.commitIndex) return;
-  o.s = { ...o.s, commitIndex: index };
+  o.edit().commitIndex = index;
   o.observe("commit", { index });
   if (o.s.role === "leader") o.note(`${o.s.self} committed up to entry ${index}`);
   applyCommitted(o);
@@ -225,6 +280,7 @@ function commitTo(o: Out, index: number): void {
 
 /** All servers: while commitIndex > lastApplied, apply log[lastApplied + 1] to the state machine. */
 function applyCommitted(o: Out): void {
+  if (o.s.commitIndex <= o.s.lastApplied) return;
   let { kv, sessions, lastApplied } = o.s;
   while (o.s.commitIndex > lastApplied) {
     lastApplied++;
@@ -238,7 +294,10 @@ function applyCommitted(o: Out): void {
     if (client !== null && seq !== null) sessions = { ...sessions, [client]: seq };
     kv = applyOp(kv, e.cmd.op);
   }
-  o.s = { ...o.s, kv, sessions, lastApplied };
+  const s = o.edit();
+  s.kv = kv;
+  s.sessions = sessions;
+  s.lastApplied = lastApplied;
 }
 
 /** `set k=v` (or `set k v`), `del k`; anything else changes nothing. */
@@ -257,7 +316,7 @@ export function applyOp(kv: Record<string, string>, op: string): Record<string, 
 function submit(o: Out, cmd: ClientCommand, from: string | null): void {
   const s = o.s;
   if (s.role === "leader") {
-    o.s = { ...s, log: [...s.log, { term: s.currentTerm, cmd }] };
+    o.edit().log = [...s.log, { term: s.currentTerm, cmd }];
     o.observe("append", { index: lastIndex(o.s), term: s.currentTerm, cmd });
     o.note(`${s.self} appends "${commandText(cmd)}" at index ${lastIndex(o.s)} in term ${s.currentTerm}`);
     broadcastAppend(o);
@@ -283,7 +342,7 @@ function onRequestVote(o: Out, from: string, m: Extract<RaftMsg, { type: "Reques
   else if (!upToDate && rules.electionRestriction) why = `its log is less up to date`;
   else grant = true;
   if (grant) {
-    o.s = { ...s, votedFor: m.candidateId };
+    o.edit().votedFor = m.candidateId;
     o.note(`${s.self} votes for ${m.candidateId} in term ${s.currentTerm}`);
     // Granting a vote resets the election timer (Followers, Figure 2).
     resetElectionTimer(o);
@@ -297,7 +356,7 @@ function onRequestVoteReply(o: Out, from: string, m: Extract<RaftMsg, { type: "R
   observeTerm(o, m.term);
   const s = o.s;
   if (s.role !== "candidate" || m.term !== s.currentTerm || !m.voteGranted || s.votes.includes(from)) return;
-  o.s = { ...s, votes: [...s.votes, from] };
+  o.edit().votes = [...s.votes, from];
   if (o.s.votes.length >= majority(o.ctx)) becomeLeader(o);
 }
 
@@ -318,7 +377,7 @@ function onAppendEntries(o: Out, from: string, m: Extract<RaftMsg, { type: "Appe
   }
   // A current leader exists: candidates return to follower; everyone resets the election timer.
   if (s.role === "candidate") setRole(o, "follower");
-  if (o.s.leader !== m.leaderId) o.s = { ...o.s, leader: m.leaderId };
+  if (o.s.leader !== m.leaderId) o.edit().leader = m.leaderId;
   resetElectionTimer(o);
   s = o.s;
   // 2. Reply false if the log has no entry at prevLogIndex whose term matches prevLogTerm.
@@ -342,7 +401,7 @@ function onAppendEntries(o: Out, from: string, m: Extract<RaftMsg, { type: "Appe
     log = [...log, e];
     o.observe("append", { index, term: e.term, cmd: e.cmd });
   });
-  if (log !== s.log) o.s = { ...o.s, log };
+  if (log !== s.log) o.edit().log = log;
   const match = m.prevLogIndex + m.entries.length;
   // 5. If leaderCommit > commitIndex, set commitIndex = min(leaderCommit, index of last new entry).
   if (m.leaderCommit > o.s.commitIndex) commitTo(o, Math.min(m.leaderCommit, match));
@@ -356,13 +415,19 @@ function onAppendEntriesReply(o: Out, from: string, m: Extract<RaftMsg, { type: 
   if (m.success) {
     // Replies may arrive late, twice or out of order: only ever move matchIndex forward.
     const match = Math.max(s.matchIndex[from] ?? 0, m.matchIndex);
-    o.s = { ...s, matchIndex: { ...s.matchIndex, [from]: match }, nextIndex: { ...s.nextIndex, [from]: Math.max(s.nextIndex[from] ?? 1, match + 1) } };
+    const next = Math.max(s.nextIndex[from] ?? 1, match + 1);
+    // A heartbeat's reply usually changes nothing: copy the maps only when it does.
+    if (match !== s.matchIndex[from] || next !== s.nextIndex[from]) {
+      const e = o.edit();
+      e.matchIndex = { ...s.matchIndex, [from]: match };
+      e.nextIndex = { ...s.nextIndex, [from]: next };
+    }
     advanceCommit(o);
     if ((o.s.nextIndex[from] ?? 1) <= lastIndex(o.s)) sendAppend(o, from);
   } else {
     // Log inconsistency: decrement nextIndex (skipping to the follower's hint) and retry.
     const next = Math.max(1, Math.min((s.nextIndex[from] ?? 1) - 1, m.matchIndex + 1));
-    o.s = { ...s, nextIndex: { ...s.nextIndex, [from]: next } };
+    o.edit().nextIndex = { ...s.nextIndex, [from]: next };
     sendAppend(o, from);
   }
 }
@@ -407,7 +472,7 @@ export const raft: Protocol<RaftState, RaftMsg, unknown, RaftView> = {
       electionDeadline: 0,
       electionTimeout: 0,
     };
-    const o = new Out(s, ctx);
+    const o = new Out(s, ctx, true);
     setRole(o, "follower");
     if (persisted !== undefined) o.note(`${ctx.self} restarts in term ${s.currentTerm} with ${s.log.length} log entries`);
     resetElectionTimer(o);
