@@ -53,6 +53,33 @@ describe("splitbrain run", () => {
     expect(s.nodes).toHaveLength(lab.scenarios[0]!.nodes.length);
   });
 
+  it("adds a lab's own figures: the ring lab's load, moves, lost writes, stale reads and refused writes, from its link too", async () => {
+    const ring = labs.find((l) => l.id === "ring")!;
+    const file = join(dir, "ring.json");
+    writeFileSync(file, JSON.stringify(ring.scenarios.find((x) => x.name === "join-leave")));
+    const r = await cli(["run", file, "--json"]);
+    expect(r.code).toBe(0);
+    const s = JSON.parse(r.out);
+    expect(s).toMatchObject({
+      keysPerServer: { s1: 42, s3: 32, s4: 42, s5: 45, s6: 39 },
+      loadStdDevPct: 11.1,
+      moves: [
+        { change: "s6 joins", movedKeys: 30, totalKeys: 200 },
+        { change: "s2 leaves", movedKeys: 39, totalKeys: 200 },
+      ],
+      lostWrites: 0,
+      staleReads: 0,
+      refusedWrites: 0,
+    });
+    expect(Object.values(s.keysPerServer as Record<string, number>).reduce((a, b) => a + b, 0)).toBe(200);
+    const link = (await cli(["url", file])).out.trim();
+    expect(JSON.parse((await cli(["run", link, "--json"])).out).traceHash).toBe(s.traceHash);
+    expect((await cli(["run", file])).out).toMatch(/^loadStdDevPct 11\.1$/m);
+    const strict = join(dir, "strict.json");
+    writeFileSync(strict, JSON.stringify(ring.scenarios.find((x) => x.name === "partition-strict")));
+    expect(JSON.parse((await cli(["run", strict, "--json"])).out)).toMatchObject({ refusedWrites: 20, staleReads: 0 });
+  });
+
   it("gives the same hash from the file, from its link, from stdin and on the worker host", async () => {
     const hash = async (argv: string[], stdin?: string) => JSON.parse((await cli([...argv, "--json"], stdin)).out).traceHash;
     const link = (await cli(["url", scenarioFile])).out.trim();

@@ -138,6 +138,9 @@ export interface Summary {
   eventsPerSecond: number;
   checks: { id: string; title: string; violations: Violation[] }[];
   nodes: ({ id: string } & NodeView)[];
+  /** The names of the lab's own figures of the run (Lab.summarize), each a field of the summary. */
+  figures?: string[];
+  [figure: string]: unknown;
 }
 
 async function runCommand(argv: string[], io: Io): Promise<number> {
@@ -207,7 +210,8 @@ export async function execute(scenario: Scenario, params: Record<string, unknown
     try {
       const checks = lab.checks;
       // The same incremental checks the page runs live (labs/checking.ts), fed slice by slice.
-      const watch = new Watch(checks, [], { scenario, params });
+      // The lab's reducers too, when it sums its run up from them (the ring lab's load and moves).
+      const watch = new Watch(checks, lab.summarize === undefined ? [] : (lab.reducers ?? []), { scenario, params });
       const started = performance.now();
       let at = run.engine.now;
       let slice = Math.min(100, until);
@@ -228,7 +232,7 @@ export async function execute(scenario: Scenario, params: Record<string, unknown
       const seconds = (performance.now() - started) / 1000;
       const events = trace.length;
       const nodes = await run.views();
-      return {
+      const summary: Summary = {
         lab: lab.id,
         scenario: scenario.name ?? null,
         seed: scenario.seed,
@@ -241,6 +245,13 @@ export async function execute(scenario: Scenario, params: Record<string, unknown
         // Nodes that joined during the run are listed after the scenario's own, in joining order.
         nodes: nodes.map((v, i) => ({ id: run.engine.ids[i]!, ...v })),
       };
+      // The lab's own figures sit beside the core fields (which they never replace).
+      if (lab.summarize !== undefined) {
+        const figures = lab.summarize(watch.allSeries());
+        for (const key of Object.keys(figures)) if (!(key in summary)) summary[key] = figures[key];
+        summary.figures = Object.keys(figures).filter((k) => summary[k] === figures[k]);
+      }
+      return summary;
     } finally {
       run.close();
     }
@@ -287,6 +298,7 @@ function formatSummary(s: Summary): string {
     for (const v of c.violations.slice(0, 5)) lines.push(`            at ${ms(v.t)} ms: ${v.message} (events ${v.events.join(", ")})`);
     if (c.violations.length > 5) lines.push(`            … and ${c.violations.length - 5} more`);
   }
+  for (const name of s.figures ?? []) lines.push(`${name.padEnd(9)} ${JSON.stringify(s[name])}`);
   for (const n of s.nodes) {
     const { id, status, ...rest } = n;
     // Scalars as they are, lists by their length (Raft's log); nested objects only in --json.

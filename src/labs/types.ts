@@ -73,6 +73,8 @@ export interface Lab {
   actions?: readonly ActionKind[];
   /** Run live in the page and at the end in the CLI (checking.ts). */
   checks: Check[];
+  /** The lab's own figures of a finished run, from its reducers' states (by id): the CLI prints them. */
+  summarize?(series: Readonly<Record<string, unknown>>): Record<string, unknown>;
   /** Fold the run into what the lab's stage draws, live and across seeks (checking.ts). */
   reducers?: Reducer[];
   /** Gallery scenarios; the first is the lab's default. Each has a unique `name`. */

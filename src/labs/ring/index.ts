@@ -1,7 +1,7 @@
 import { defineLab } from "../define.ts";
 import { addServer, removeServer } from "./actions.ts";
 import { checks } from "./checks.ts";
-import { ledgerStep, newLedger, type Ledger } from "./ledger.ts";
+import { keysPerServer, ledgerStep, lostWrites, newLedger, type Ledger } from "./ledger.ts";
 import { lesson } from "./lesson.ts";
 import { ringLabel } from "./node-view.ts";
 import { ringParams } from "./params.ts";
@@ -32,6 +32,18 @@ export const ringLab = defineLab<ServerView | ClientView>({
   actions: [addServer, removeServer],
   checks,
   reducers: [{ id: "ledger", init: (ctx) => newLedger(ctx.scenario, ctx.params), step: (l: Ledger, e) => void ledgerStep(l, e) }],
+  summarize(series) {
+    const l = series.ledger as Ledger;
+    const load = keysPerServer(l);
+    return {
+      keysPerServer: load.perServer,
+      loadStdDevPct: load.stdDevPct,
+      moves: l.moves.map(({ change, movedKeys, totalKeys }) => ({ change, movedKeys, totalKeys })),
+      lostWrites: lostWrites(l).length,
+      staleReads: l.staleReads,
+      refusedWrites: l.refusedWrites,
+    };
+  },
   scenarios,
   lesson,
 });
