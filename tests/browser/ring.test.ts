@@ -101,7 +101,7 @@ describe("the ring lab in the page", () => {
 
   test("a lesson step's Try replays the run with its change from 0 s", async () => {
     const { page, problems } = await open("#/ring/join-leave");
-    await page.getByRole("button", { name: "One virtual node a server, from the start" }).click();
+    await page.getByRole("button", { name: "One virtual node a server from 0 s and replay" }).click();
     await expect.poll(() => page.evaluate(() => window.splitbrain!.scenario()!.timeline[0])).toEqual({ t: 0, do: "set", path: "params.vnodes", value: 1 });
     await page.evaluate(() => window.splitbrain!.seek(20_000));
     await expect.poll(() => page.locator(".ring-load caption").last().textContent()).toMatch(/spread 87\.4 %/);

@@ -10,7 +10,7 @@ export const lesson: LessonStep[] = [
       "Five servers share 200 keys, three copies each, while three clients read and write them all along. " +
       "At 5 s s6 joins and 30 keys change owner, close to the ideal 200/6, streaming to it while the clients carry on; at 12 s s2 leaves and hands its 39 keys on, and no write is refused or lost. " +
       "Try: replay with one virtual node a server: the arcs turn lumpy, the spread of keys per server jumps from 11 % to 87 %, and s2's leaving moves 86 keys.",
-    fix: { label: "One virtual node a server, from the start", set: [{ path: "params.vnodes", value: 1 }] },
+    fix: { label: "One virtual node a server", set: [{ path: "params.vnodes", value: 1 }] },
   },
   {
     title: "hash mod N moves almost everything",
@@ -18,7 +18,7 @@ export const lesson: LessonStep[] = [
     text:
       "The same join with each key on server hash(key) mod N: when N goes from 5 to 6, 171 of the 200 keys change owner and stream across the network. " +
       "Try: replay with jump consistent hash: the join moves 36 keys, every one of them to s6.",
-    fix: { label: "Jump hash, from the start", set: [{ path: "params.strategy", value: "jump" }] },
+    fix: { label: "Jump hash", set: [{ path: "params.strategy", value: "jump" }] },
   },
   {
     title: "Few virtual nodes, lumpy load",
@@ -26,7 +26,7 @@ export const lesson: LessonStep[] = [
     text:
       "With three virtual nodes a server the ring has fifteen arcs of chance lengths: s1 and s5 own 64 and 65 keys, s2 only 14, a spread of 55 % of the mean. " +
       "Try: replay with 500 virtual nodes a server: the arcs even out and the spread falls to 11 %.",
-    fix: { label: "500 virtual nodes a server, from the start", set: [{ path: "params.vnodes", value: 500 }] },
+    fix: { label: "500 virtual nodes a server", set: [{ path: "params.vnodes", value: 500 }] },
   },
   {
     title: "Jump hash cannot remove a server from the middle",
@@ -43,7 +43,7 @@ export const lesson: LessonStep[] = [
       "Half of all requests go to one key, k000000, so its three replicas s1, s2 and s5 are each sent about 190 to 210 requests while s3 and s4 get about 65. " +
       "Spreading keys evenly does not spread load when one key is hot. " +
       "Try: replay with rendezvous hashing: the hot key lives on s1, s3 and s5 instead, and those three carry the load.",
-    fix: { label: "Rendezvous hashing, from the start", set: [{ path: "params.strategy", value: "rendezvous" }] },
+    fix: { label: "Rendezvous hashing", set: [{ path: "params.strategy", value: "rendezvous" }] },
   },
   {
     title: "A crashed server, served by its replicas",
@@ -59,7 +59,7 @@ export const lesson: LessonStep[] = [
       "With r = w = 2 of 3 replicas, every read meets every acknowledged write. " +
       "From 4 s to 12 s s1, s2 and c1 are cut off from the rest, and a request whose replicas are mostly on the other side cannot gather two answers: 20 writes are refused, and no read is ever stale — consistent, not available. " +
       "Try: replay with the sloppy quorum on: no write is refused.",
-    fix: { label: "Sloppy quorum, from the start", set: [{ path: "params.sloppy", value: true }] },
+    fix: { label: "Sloppy quorum", set: [{ path: "params.sloppy", value: true }] },
   },
   {
     title: "A partition under a sloppy quorum",
@@ -69,7 +69,7 @@ export const lesson: LessonStep[] = [
       "The price is a stale read, older than a write already acknowledged on the other side; at the heal the hints go home and nothing is lost. " +
       "Try: replay with r = w = 1: seven reads come back stale.",
     fix: {
-      label: "r = w = 1, from the start",
+      label: "r = w = 1",
       set: [
         { path: "params.r", value: 1 },
         { path: "params.w", value: 1 },
