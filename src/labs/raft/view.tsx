@@ -6,7 +6,7 @@
 // The layout is computed by plain functions over the node views (`raftNode`, `logRows`, ...);
 // the components only draw it. A lab never imports the store: everything arrives as props.
 
-import { useEffect, useId, useRef, useState, type FormEvent } from "react";
+import { memo, useEffect, useId, useMemo, useRef, useState, type FormEvent } from "react";
 import type { TraceEvent } from "../../sim/trace.ts";
 import type { NodeView } from "../../sim/types.ts";
 import type { LabViewProps } from "../ui-types.ts";
@@ -70,8 +70,9 @@ export function formatMs(ms: number): string {
 }
 
 export function RaftView({ nodes, time, params, act, events }: LabViewProps) {
-  const rafts = nodes.map((n) => raftNode(n.id, n.view));
-  const leader = currentLeader(rafts);
+  // The page hands the same rows while no node changed: then only the timers (time) redraw.
+  const rafts = useMemo(() => nodes.map((n) => raftNode(n.id, n.view)), [nodes]);
+  const leader = useMemo(() => currentLeader(rafts), [rafts]);
   return (
     <div className="raft">
       <NodeTable nodes={rafts} time={time} />
@@ -173,7 +174,7 @@ export function logRows(nodes: RaftNode[], leader: RaftNode | null): LogRow[] {
   }));
 }
 
-function LogPanel({ nodes, leader }: { nodes: RaftNode[]; leader: RaftNode | null }) {
+const LogPanel = memo(function LogPanel({ nodes, leader }: { nodes: RaftNode[]; leader: RaftNode | null }) {
   const rows = logRows(nodes, leader);
   const longest = Math.max(0, ...rows.map((r) => r.cells.length));
   const scroller = useRef<HTMLDivElement>(null);
@@ -240,9 +241,9 @@ function LogPanel({ nodes, leader }: { nodes: RaftNode[]; leader: RaftNode | nul
       </div>
     </section>
   );
-}
+});
 
-function CommandBox({
+const CommandBox = memo(function CommandBox({
   nodes,
   leader,
   events,
@@ -302,7 +303,7 @@ function CommandBox({
       <p className="raft-hint">A follower forwards it to the leader it knows; a node that knows none refuses it.</p>
     </form>
   );
-}
+});
 
 const RULES: { key: keyof Rules; name: string; why: string }[] = [
   {
@@ -322,7 +323,7 @@ const RULES: { key: keyof Rules; name: string; why: string }[] = [
   },
 ];
 
-function RuleSwitches({ rules, act }: { rules: Rules; act: LabViewProps["act"] }) {
+const RuleSwitches = memo(function RuleSwitches({ rules, act }: { rules: Rules; act: LabViewProps["act"] }) {
   const ids = useId();
   // The box shows the click at once; the run's params catch up after the replay the action
   // starts, and whatever they then say wins.
@@ -354,14 +355,14 @@ function RuleSwitches({ rules, act }: { rules: Rules; act: LabViewProps["act"] }
       ))}
     </fieldset>
   );
-}
+});
 
 /**
  * The election timeout range and the heartbeat (§5.2, §9.3): narrow the range and elections
  * split more often; a heartbeat near the timeout lets followers time out under a live leader.
  * Each slider records one `set` when the learner settles on a value.
  */
-function Timing({ params, act }: { params: Record<string, unknown>; act: LabViewProps["act"] }) {
+const Timing = memo(function Timing({ params, act }: { params: Record<string, unknown>; act: LabViewProps["act"] }) {
   // Params arrive with the run; before it starts there is nothing to adjust.
   if (!Array.isArray(params.electionTimeout) || typeof params.heartbeat !== "number") return null;
   const [lo, hi] = params.electionTimeout as [number, number];
@@ -375,5 +376,4 @@ function Timing({ params, act }: { params: Record<string, unknown>; act: LabView
       <p className="why">Each node draws its timeout anew from this range whenever it resets its timer; a narrow range makes ties, and split votes, likely.</p>
     </fieldset>
   );
-}
-
+});
