@@ -80,7 +80,9 @@ function Clock() {
   return (
     <>
       <output className="clock" aria-live="off" data-testid="clock">
-        {formatTime(time)} / {formatTime(until)}
+        <span>
+          {formatTime(time)} / {formatTime(until)}
+        </span>
       </output>
       {time >= scriptEnd && scriptEnd > 0 && (
         <span className="past-script" data-testid="past-script">
