@@ -82,7 +82,6 @@ export function App() {
 
   const home = usePlayground((s) => s.home);
   const lab = usePlayground((s) => s.lab);
-  const hash = usePlayground((s) => s.hash);
   const [copied, setCopied] = useState(false);
 
   const copy = async () => {
@@ -109,7 +108,7 @@ export function App() {
         {lab !== null && (
           <div className="share">
             <span className="hash" title="Trace hash: equal hashes, equal runs">
-              trace <code data-testid="trace-hash">{hash || "—"}</code>
+              trace <TraceHash />
             </span>
             <button type="button" onClick={() => void copy()}>
               {copied ? "Link copied" : "Copy link"}
@@ -120,6 +119,12 @@ export function App() {
       {home ? <Home /> : lab !== null && <LabScreen />}
     </div>
   );
+}
+
+/** The trace hash: it changes with every event, so it alone reads it, not the page around it. */
+function TraceHash() {
+  const hash = usePlayground((s) => s.hash);
+  return <code data-testid="trace-hash">{hash || "—"}</code>;
 }
 
 type Drawer = "faults" | "narration";

@@ -73,11 +73,16 @@ export function RaftView({ nodes, time, params, act, events }: LabViewProps) {
   // The page hands the same rows while no node changed: then only the timers (time) redraw.
   const rafts = useMemo(() => nodes.map((n) => raftNode(n.id, n.view)), [nodes]);
   const leader = useMemo(() => currentLeader(rafts), [rafts]);
+  // The command box needs only the ids and where a command goes by default: it stays still
+  // while the nodes' terms and logs change.
+  const idsKey = rafts.map((n) => n.id).join("\u0000");
+  const ids = useMemo(() => rafts.map((n) => n.id), [idsKey]);
+  const fallback = leader?.id ?? rafts.find((n) => n.up)?.id ?? rafts[0]?.id ?? "";
   return (
     <div className="raft">
       <NodeTable nodes={rafts} time={time} />
       <LogPanel nodes={rafts} leader={leader} />
-      <CommandBox nodes={rafts} leader={leader} events={events} act={act} />
+      <CommandBox ids={ids} fallback={fallback} events={events} act={act} />
       <RuleSwitches rules={rulesOf(params)} act={act} />
       <Timing params={params} act={act} />
     </div>
@@ -244,13 +249,14 @@ const LogPanel = memo(function LogPanel({ nodes, leader }: { nodes: RaftNode[]; 
 });
 
 const CommandBox = memo(function CommandBox({
-  nodes,
-  leader,
+  ids: nodeIds,
+  fallback,
   events,
   act,
 }: {
-  nodes: RaftNode[];
-  leader: RaftNode | null;
+  ids: string[];
+  /** Where a command goes unless the learner picks a node: the leader, else a node that is up. */
+  fallback: string;
   events: readonly TraceEvent[];
   act: LabViewProps["act"];
 }) {
@@ -259,7 +265,7 @@ const CommandBox = memo(function CommandBox({
   // Highest seq sent from this panel: the trace is replayed after each act, and this keeps a
   // quick second submit from reusing a number before the replay has recorded the first.
   const issued = useRef(0);
-  const target = chosen ?? leader?.id ?? nodes.find((n) => n.up)?.id ?? nodes[0]?.id ?? "";
+  const target = chosen ?? fallback;
   const ids = useId();
   const submit = (e: FormEvent) => {
     e.preventDefault();
@@ -278,9 +284,9 @@ const CommandBox = memo(function CommandBox({
           Node
         </label>
         <select id={`${ids}-node`} value={target} onChange={(e) => setChosen(e.target.value)}>
-          {nodes.map((n) => (
-            <option key={n.id} value={n.id}>
-              {n.id}
+          {nodeIds.map((id) => (
+            <option key={id} value={id}>
+              {id}
             </option>
           ))}
         </select>

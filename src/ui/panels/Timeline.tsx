@@ -4,8 +4,8 @@
 // is reachable by keyboard and named for screen readers.
 
 import { pause, play, seek, setSpeed, stepBack, stepForward } from "../../store/controller.ts";
-import { marksOf, usePlayground, SPEEDS } from "../../store/state.ts";
-import { memo, useMemo } from "react";
+import { marksOf, usePlayground, SPEEDS, type PlaygroundState } from "../../store/state.ts";
+import { memo, useLayoutEffect, useMemo, useRef } from "react";
 
 /** Drawn, not typed: the media-control characters are missing from many system fonts. */
 function Icon({ name }: { name: "back" | "play" | "pause" | "forward" }) {
@@ -94,27 +94,50 @@ function Clock() {
 }
 
 function Scrub() {
-  const time = usePlayground((s) => s.time);
   const until = usePlayground((s) => s.horizon);
   const scriptEnd = usePlayground((s) => s.scriptEnd);
   return (
     <div className="scrub">
-      <input
-        type="range"
-        min={0}
-        max={until}
-        step={1}
-        value={Math.round(time)}
-        aria-label="Virtual time"
-        aria-valuetext={formatTime(time)}
-        onChange={(e) => void seek(Number(e.target.value))}
-        onKeyDown={(e) => e.stopPropagation()}
-      />
+      <TimeRange />
       {scriptEnd < until && (
         <span className="script-end" style={{ left: `${(100 * scriptEnd) / until}%` }} title={`The scenario's script ends at ${formatTime(scriptEnd)}`} aria-hidden="true" />
       )}
       <Marks until={until} />
     </div>
+  );
+}
+
+/**
+ * The scrubber's range input. Its value moves every frame, so it is written to the element
+ * straight from the store, and only what changed: re-rendered by React each frame, the input
+ * also had its type and name written again, which restyles it and its thumb.
+ */
+function TimeRange() {
+  const ref = useRef<HTMLInputElement>(null);
+  useLayoutEffect(() => {
+    const el = ref.current!;
+    const show = (s: PlaygroundState) => {
+      // The range first: a value past the old maximum would be clamped to it.
+      const max = String(s.horizon);
+      const value = String(Math.round(s.time));
+      const text = formatTime(s.time);
+      if (el.max !== max) el.max = max;
+      if (el.value !== value) el.value = value;
+      if (el.getAttribute("aria-valuetext") !== text) el.setAttribute("aria-valuetext", text);
+    };
+    show(usePlayground.getState());
+    return usePlayground.subscribe(show);
+  }, []);
+  return (
+    <input
+      ref={ref}
+      type="range"
+      min={0}
+      step={1}
+      aria-label="Virtual time"
+      onChange={(e) => void seek(Number(e.target.value))}
+      onKeyDown={(e) => e.stopPropagation()}
+    />
   );
 }
 
