@@ -47,6 +47,40 @@ describe("the worker host", () => {
     }
   });
 
+  it("asks again only the workers that ran something since their views were read, and the views match in-process", async () => {
+    const run = await startInWorkers(cfg, { spawn: spawnNodeWorker });
+    const ref = startInProcess(cfg);
+    try {
+      await run.advance(2000);
+      await ref.advance(2000);
+      const a = await run.views();
+      const b = await run.views();
+      // Nothing ran between the two reads: every view is the very object read before.
+      expect(b.every((v, i) => v === a[i])).toBe(true);
+      expect(b).toEqual(await ref.views());
+      // Play on until some node handles an event; its view is read afresh, the rest stand.
+      let t = 2000;
+      let c = b;
+      while (c.every((v, i) => v === b[i]) && t < s.until) {
+        t += 50;
+        await run.advance(t);
+        c = await run.views();
+      }
+      await ref.advance(t);
+      expect(c.some((v, i) => v !== b[i])).toBe(true);
+      expect(c).toEqual(await ref.views());
+      const snap = await run.snapshot();
+      expect((await run.views()).every((v, i) => v === c[i])).toBe(true);
+      // A restore rewrites every node: none of the old views may stand.
+      await run.restore(snap);
+      const d = await run.views();
+      expect(d.some((v, i) => v === c[i])).toBe(false);
+      expect(d).toEqual(c);
+    } finally {
+      run.close();
+    }
+  });
+
   it("restores a snapshot and replays to the same trace", async () => {
     const run = await startInWorkers(cfg, { spawn: spawnNodeWorker, maxWorkers: 2 });
     try {

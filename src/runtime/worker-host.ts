@@ -53,7 +53,14 @@ interface Worker {
   dead: WorkerHostError | null;
   /** Calls waiting for an answer: a death rejects them all. */
   pending: Set<(err: Error) => void>;
+  /** Bumped as any call that may change its nodes starts and ends: views read at one epoch hold until the next. */
+  epoch: number;
+  /** Its nodes' views as last read, and at which epoch. */
+  views: { epoch: number; part: { node: number; view: NodeView }[] } | null;
 }
+
+/** Calls that only read a worker's nodes: they leave its views as they were. */
+const READS = new Set(["views", "snapshot"]);
 
 export async function startInWorkers(cfg: RunConfig, opts: WorkerHostOptions): Promise<Run> {
   const { scenario } = cfg;
@@ -69,7 +76,7 @@ export async function startInWorkers(cfg: RunConfig, opts: WorkerHostOptions): P
   function spawnWorker(): number {
     const k = workers.length;
     const handle = opts.spawn();
-    const w: Worker = { api: Comlink.wrap<NodeWorkerApi>(handle.endpoint), handle, nodes: [], dead: null, pending: new Set() };
+    const w: Worker = { api: Comlink.wrap<NodeWorkerApi>(handle.endpoint), handle, nodes: [], dead: null, pending: new Set(), epoch: 0, views: null };
     handle.onDeath((why) => {
       w.dead ??= new WorkerHostError(`the worker holding ${nodesText(k)} died: ${why}`);
       for (const reject of w.pending) reject(w.dead);
@@ -121,6 +128,8 @@ export async function startInWorkers(cfg: RunConfig, opts: WorkerHostOptions): P
   function call<T>(k: number, what: string, f: (api: Comlink.Remote<NodeWorkerApi>) => Promise<T>): Promise<T> {
     const w = workers[k]!;
     if (w.dead !== null) return Promise.reject(w.dead);
+    const writes = !READS.has(what);
+    if (writes) w.epoch++;
     return new Promise<T>((resolve, reject) => {
       const timer = setTimeout(() => {
         settle();
@@ -129,6 +138,7 @@ export async function startInWorkers(cfg: RunConfig, opts: WorkerHostOptions): P
       const settle = () => {
         clearTimeout(timer);
         w.pending.delete(fail);
+        if (writes) w.epoch++;
       };
       const fail = (err: Error) => {
         settle();
@@ -270,9 +280,22 @@ export async function startInWorkers(cfg: RunConfig, opts: WorkerHostOptions): P
     setTimeline(timeline) {
       engine.setTimeline(timeline);
     },
+    // The page asks every frame; most frames most workers ran nothing since it last asked
+    // (a Raft follower between heartbeats), and those are not asked again: their views, the
+    // same objects as before, stand. That spares the messages both ways and lets the page see
+    // at a glance, by identity, which nodes changed.
     async views() {
       const out: NodeView[] = new Array(engine.ids.length);
-      const parts = await Promise.all(workers.map((_, k) => call(k, "views", (api) => api.views())));
+      const parts = await Promise.all(
+        workers.map(async (w, k) => {
+          if (w.views !== null && w.views.epoch === w.epoch) return w.views.part;
+          const epoch = w.epoch;
+          const part = await call(k, "views", (api) => api.views());
+          // A call that may change the nodes ran meanwhile: what came back may already be old.
+          w.views = epoch === w.epoch ? { epoch, part } : null;
+          return part;
+        }),
+      );
       for (const part of parts) for (const { node, view } of part) out[node] = view;
       return out;
     },

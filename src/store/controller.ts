@@ -14,7 +14,7 @@ import type { NetNode, NodeShape } from "./frame.ts";
 import { messagesAt } from "./messages.ts";
 import { Player, type ActionAt } from "./player.ts";
 import { openHash, type Opened } from "./route.ts";
-import { initial, usePlayground, type Note, type PlaygroundState } from "./state.ts";
+import { initial, usePlayground, type NodeRow, type Note, type PlaygroundState } from "./state.ts";
 import { encodeScenario } from "../scenario/codec.ts";
 
 /** How roles are told apart in the network view, in the order a lab declares its roles. */
@@ -109,43 +109,96 @@ export async function refresh(): Promise<void> {
   const time = p.time;
   const watch = p.checked();
   const found = watch.violations;
+  const before = get();
+  const rows: NodeRow[] = [];
+  const nodes: NetNode[] = [];
+  e.ids.forEach((id, i) => {
+    const status = e.status[i]!;
+    // A node that left the run is no longer drawn or listed.
+    if (status === "removed") return;
+    const view = views[i] ?? { status };
+    rows.push({ id, view });
+    const n: NetNode = {
+      id,
+      x: e.pos[i]!.x,
+      y: e.pos[i]!.y,
+      status,
+      group: e.groups[i]!,
+      label: status === "up" ? p.lab.label(view) : status,
+    };
+    const tone = status === "up" ? p.lab.tone?.(view) : undefined;
+    if (tone !== undefined) n.tone = tone;
+    if (roles.length > 0) {
+      const role = e.roles[i] ?? roles[0]!;
+      n.role = role;
+      n.shape = SHAPES[Math.max(0, roles.indexOf(role)) % SHAPES.length]!;
+    }
+    nodes.push(n);
+  });
+  // Reducers may update their state in place: the same series only while no event came in.
+  const series = traceMoved(p) ? watch.allSeries() : before.series;
+  const messages = messagesAt(events, time, kindOf);
+  // What did not change is handed on as the same objects (the worker host keeps the views of
+  // nodes that ran nothing), so a view that reads it re-renders only when it did change.
   set({
     // A new list only when something new was found: the panel re-renders on change alone.
-    violations: sameList(found, get().violations) ? get().violations : [...found],
-    series: watch.allSeries(),
+    violations: sameList(found, before.violations) ? before.violations : [...found],
+    series,
     time,
     horizon: p.horizon,
-    hash: p.trace.hash(),
+    hash: hashNow(p),
     events: p.trace.length,
     workers: p.workerCount,
     params: e.params,
     network: e.net.spec,
-    // A node that left the run is no longer drawn or listed.
-    rows: e.ids.flatMap((id, i) => (e.status[i] === "removed" ? [] : [{ id, view: views[i] ?? { status: e.status[i]! } }])),
-    nodes: e.ids.flatMap((id, i) => {
-      const status = e.status[i]!;
-      if (status === "removed") return [];
-      const view = views[i] ?? { status };
-      const n: NetNode = {
-        id,
-        x: e.pos[i]!.x,
-        y: e.pos[i]!.y,
-        status,
-        group: e.groups[i]!,
-        label: status === "up" ? p.lab.label(view) : status,
-      };
-      const tone = status === "up" ? p.lab.tone?.(view) : undefined;
-      if (tone !== undefined) n.tone = tone;
-      if (roles.length > 0) {
-        const role = e.roles[i] ?? roles[0]!;
-        n.role = role;
-        n.shape = SHAPES[Math.max(0, roles.indexOf(role)) % SHAPES.length]!;
-      }
-      return [n];
-    }),
-    messages: messagesAt(events, time, kindOf),
+    rows: reuse(rows, before.rows, (a, b) => a.id === b.id && a.view === b.view),
+    nodes: reuse(nodes, before.nodes, shallowEqual),
+    messages: messages.length === 0 && before.messages.length === 0 ? before.messages : messages,
     notes: notesNow(events, p.kinds),
   });
+}
+
+/** `next`, with each item equal to the one at its place in `prev` replaced by it; `prev` itself when all are. */
+function reuse<T>(next: T[], prev: T[], same: (a: T, b: T) => boolean): T[] {
+  let all = next.length === prev.length;
+  for (let k = 0; k < next.length; k++) {
+    const old = prev[k];
+    if (old !== undefined && same(next[k]!, old)) next[k] = old;
+    else all = false;
+  }
+  return all ? prev : next;
+}
+
+/** The same keys with the same values (compared by identity). */
+function shallowEqual<T extends object>(a: T, b: T): boolean {
+  if (a === b) return true;
+  const ka = Object.keys(a);
+  if (ka.length !== Object.keys(b).length) return false;
+  for (const k of ka) if (!Object.hasOwn(b, k) || (a as Record<string, unknown>)[k] !== (b as Record<string, unknown>)[k]) return false;
+  return true;
+}
+
+/** The trace's end as the last frame saw it: most frames add no event, and then nothing read from the trace changed. */
+let traceEnd: { trace: unknown; last: TraceEvent | undefined; length: number } = { trace: null, last: undefined, length: -1 };
+let hashAt = traceEnd;
+let hashWas = "";
+
+/** Whether the trace has changed since the last call (a new run, new events, a rewind). */
+function traceMoved(p: Player): boolean {
+  const tr = p.trace;
+  const last = tr.events[tr.events.length - 1];
+  if (traceEnd.trace === tr && traceEnd.last === last && traceEnd.length === tr.length) return false;
+  traceEnd = { trace: tr, last, length: tr.length };
+  return true;
+}
+
+/** The trace hash, digested again only when the trace changed. */
+function hashNow(p: Player): string {
+  if (hashAt !== traceEnd) {
+    hashAt = traceEnd;
+    hashWas = p.trace.hash();
+  }
+  return hashWas;
 }
 
 /** The trace's end the notes were last read at: the same end, the same notes (no rescan per frame). */

@@ -3,10 +3,12 @@
 // drawers the learner opens over the stage. The page starts every node in its own Web
 // Worker; every drag, click and slider becomes a timeline action, so the link replays the run.
 
-import { useEffect, useState } from "react";
+import { memo, useEffect, useState } from "react";
+import type { LabUi } from "../labs/ui-types.ts";
 import { labViews } from "../labs/views.ts";
 import { startInWorkers } from "../runtime/worker-host.ts";
 import { act, configure, currentPlayer, dismissUndo, openAddress, seek, select, shareLink, stepBack, stepForward, togglePlay, undoReplace } from "../store/controller.ts";
+import type { ActionAt } from "../scenario/types.ts";
 import { reachOf, usePlayground } from "../store/state.ts";
 import { spawnWebWorker } from "../store/spawn-web.ts";
 import { installApi } from "./api.ts";
@@ -80,7 +82,6 @@ export function App() {
 
   const home = usePlayground((s) => s.home);
   const lab = usePlayground((s) => s.lab);
-  const hash = usePlayground((s) => s.hash);
   const [copied, setCopied] = useState(false);
 
   const copy = async () => {
@@ -107,7 +108,7 @@ export function App() {
         {lab !== null && (
           <div className="share">
             <span className="hash" title="Trace hash: equal hashes, equal runs">
-              trace <code data-testid="trace-hash">{hash || "—"}</code>
+              trace <TraceHash />
             </span>
             <button type="button" onClick={() => void copy()}>
               {copied ? "Link copied" : "Copy link"}
@@ -120,21 +121,22 @@ export function App() {
   );
 }
 
+/** The trace hash: it changes with every event, so it alone reads it, not the page around it. */
+function TraceHash() {
+  const hash = usePlayground((s) => s.hash);
+  return <code data-testid="trace-hash">{hash || "—"}</code>;
+}
+
 type Drawer = "faults" | "narration";
 
 /** One lab on one screen: the stage and timeline on the left, the lesson and the lab's panel on the right. */
 function LabScreen() {
+  // What changes every frame (time, nodes, messages) is read by the parts that draw it, not
+  // here: the screen's frame, the lesson and the drawers stay still while the run plays.
   const lab = usePlayground((s) => s.lab)!;
   const notice = usePlayground((s) => s.notice);
   const error = usePlayground((s) => s.error);
   const undo = usePlayground((s) => s.undo);
-  const nodes = usePlayground((s) => s.nodes);
-  const rows = usePlayground((s) => s.rows);
-  const messages = usePlayground((s) => s.messages);
-  const time = usePlayground((s) => s.time);
-  const reach = reachOf(usePlayground((s) => s.network));
-  const selected = usePlayground((s) => s.selected);
-  const params = usePlayground((s) => s.params);
   const reducedMotion = useMedia("(prefers-reduced-motion: reduce)");
   // Side by side (app.css: wider than 60rem) the drawers open over the stage's right part, so
   // the network sits at its left; stacked, the drawers go below it.
@@ -142,7 +144,6 @@ function LabScreen() {
   const [menu, setMenu] = useState<MenuAt | null>(null);
   const [drawers, setDrawers] = useState<Record<Drawer, boolean>>({ faults: false, narration: false });
   const ui = labViews[lab.id];
-  const series = usePlayground((s) => s.series);
   // Which view fills the stage: the network, the lab's own stage, or both side by side.
   const [shown, setShown] = useState<"network" | "stage" | "both">("network");
   const stage = ui?.stage;
@@ -191,26 +192,10 @@ function LabScreen() {
           </p>
         )}
         <div className={`canvas view-${view}`}>
-          {view !== "stage" && (
-          <NetworkView
-            nodes={nodes}
-            reach={reach}
-            time={time}
-            messages={messages}
-            kinds={lab.messageKinds}
-            tones={lab.tones}
-            reducedMotion={reducedMotion}
-            selected={selected}
-            onSelectNode={(id) => select(id)}
-            onSelectMessage={(key) => select(key)}
-            onDragEnd={(id, x, y) => void act({ do: "move", node: id, x, y })}
-            onNodeMenu={(id, x, y) => setMenu({ id, x, y })}
-            align={wide && view === "network" ? "start" : "center"}
-          />
-          )}
+          {view !== "stage" && <Network reducedMotion={reducedMotion} onNodeMenu={setMenu} align={wide && view === "network" ? "start" : "center"} />}
           {view !== "network" && stage !== undefined && (
             <section className="lab-stage" aria-label={stage.title}>
-              <stage.Stage series={series} time={time} nodes={rows} params={params} act={(a) => void act(a)} seek={(t) => void seek(t)} />
+              <LabStage stage={stage} />
             </section>
           )}
           <div className="drawers">
@@ -256,7 +241,7 @@ function LabScreen() {
         <Lesson />
         {ui !== undefined && (
           <section className="lab-panel" aria-label={`${lab.title} state`}>
-            <ui.View nodes={rows} time={time} params={params} act={(a) => void act(a)} events={currentPlayer()?.trace.events ?? []} series={series} seek={(t) => void seek(t)} />
+            <LabPanel View={ui.View} />
           </section>
         )}
         <Violations />
@@ -266,3 +251,56 @@ function LabScreen() {
     </main>
   );
 }
+
+// Callbacks made once, so the parts below get the same props each frame and React can skip
+// what did not change.
+const actNow = (a: ActionAt): void => void act(a);
+const seekNow = (t: number): void => void seek(t);
+const selectNow = (id: string): void => select(id);
+const dragEnd = (id: string, x: number, y: number): void => void act({ do: "move", node: id, x, y });
+
+/** The network view, with what it draws read here: the part of the screen that moves every frame. */
+const Network = memo(function Network(props: { reducedMotion: boolean; align: "start" | "center"; onNodeMenu(at: MenuAt): void }) {
+  const { onNodeMenu } = props;
+  const lab = usePlayground((s) => s.lab)!;
+  const nodes = usePlayground((s) => s.nodes);
+  const messages = usePlayground((s) => s.messages);
+  const time = usePlayground((s) => s.time);
+  const reach = reachOf(usePlayground((s) => s.network));
+  const selected = usePlayground((s) => s.selected);
+  return (
+    <NetworkView
+      nodes={nodes}
+      reach={reach}
+      time={time}
+      messages={messages}
+      kinds={lab.messageKinds}
+      tones={lab.tones}
+      reducedMotion={props.reducedMotion}
+      selected={selected}
+      onSelectNode={selectNow}
+      onSelectMessage={selectNow}
+      onDragEnd={dragEnd}
+      onNodeMenu={(id, x, y) => onNodeMenu({ id, x, y })}
+      align={props.align}
+    />
+  );
+});
+
+/** The lab's own panel, with the node views, time and params it reads. */
+const LabPanel = memo(function LabPanel({ View }: { View: LabUi["View"] }) {
+  const rows = usePlayground((s) => s.rows);
+  const time = usePlayground((s) => s.time);
+  const params = usePlayground((s) => s.params);
+  const series = usePlayground((s) => s.series);
+  return <View nodes={rows} time={time} params={params} act={actNow} events={currentPlayer()?.trace.events ?? []} series={series} seek={seekNow} />;
+});
+
+/** The lab's own stage, with its reducers' series. */
+const LabStage = memo(function LabStage({ stage }: { stage: NonNullable<LabUi["stage"]> }) {
+  const series = usePlayground((s) => s.series);
+  const rows = usePlayground((s) => s.rows);
+  const time = usePlayground((s) => s.time);
+  const params = usePlayground((s) => s.params);
+  return <stage.Stage series={series} time={time} nodes={rows} params={params} act={actNow} seek={seekNow} />;
+});

@@ -9,6 +9,7 @@ import { labs } from "../../src/labs/index.ts";
 import { encodeScenario } from "../../src/scenario/codec.ts";
 import type { Scenario } from "../../src/scenario/types.ts";
 import type {} from "../../src/ui/api.ts";
+import type { ProbedCanvas } from "../../src/ui/network/canvas.ts";
 import { browserSession, watchProblems } from "./harness.ts";
 
 const SHOTS = new URL("../../test-results/screenshots/", import.meta.url);
@@ -135,6 +136,57 @@ describe("the playground", () => {
     await expect.poll(() => api(page, () => window.splitbrain!.time())).toBe(7000);
     await expect.poll(shows).toBe(fmt(7000));
     expect(await slider.inputValue()).toBe("7000");
+    expect(problems).toEqual([]);
+  });
+
+  test("a click on a message shows it; a click on a node's body selects the node, even with a message passing over it", async () => {
+    const { page, problems } = await open("#/raft");
+    await page.getByRole("button", { name: "Pause" }).click();
+    // Look for a moment with a message clear of every node, and one with a message so close to
+    // a node that a press inside the node's body is within a message's reach too. The run is
+    // deterministic, so both are found at the same times on every run.
+    const found = await page.evaluate(async () => {
+      type Spot = { t: number; x: number; y: number; key?: string; id?: string };
+      const canvas = document.querySelector<ProbedCanvas>("canvas.netview-messages")!;
+      const bodies = () =>
+        [...document.querySelectorAll("svg g.node")].map((g) => {
+          const r = g.querySelector("path.body")!.getBoundingClientRect();
+          return { id: g.getAttribute("data-node-id")!, x: r.x + r.width / 2, y: r.y + r.height / 2, r: r.width / 2 };
+        });
+      let clear: Spot | null = null;
+      let over: Spot | null = null;
+      for (let t = 200; t < 6000 && (clear === null || over === null); t += 20) {
+        await window.splitbrain!.seek(t);
+        await new Promise((r) => requestAnimationFrame(() => requestAnimationFrame(r)));
+        const box = canvas.getBoundingClientRect();
+        const nodes = bodies();
+        for (const s of canvas.netviewProbe!.spots()) {
+          const x = box.x + s.x;
+          const y = box.y + s.y;
+          const near = nodes.map((n) => ({ n, d: Math.hypot(x - n.x, y - n.y) }));
+          if (clear === null && near.every(({ n, d }) => d > 2 * n.r + 20)) clear = { t, x, y, key: s.key };
+          for (const { n, d } of near) {
+            // A view unit in px (a node's body is 15 units across its radius); the press lands
+            // 3 units inside the rim, towards the message, within 8 units of it.
+            const unit = n.r / 15;
+            const inside = n.r - 3 * unit;
+            if (over === null && d > inside && d - inside < 8 * unit) over = { t, x: n.x + ((x - n.x) * inside) / d, y: n.y + ((y - n.y) * inside) / d, id: n.id };
+          }
+        }
+      }
+      return { clear, over };
+    });
+    expect(found.over, "a message close to a node").not.toBeNull();
+    expect(found.clear, "a message clear of the nodes").not.toBeNull();
+    const heading = page.locator("section.details h2");
+    await api(page, () => window.splitbrain!.seek(0));
+    await page.evaluate((t) => window.splitbrain!.seek(t), found.over!.t);
+    await page.mouse.click(found.over!.x, found.over!.y);
+    await expect.poll(() => heading.textContent()).toContain(`Node ${found.over!.id}`);
+    expect(await page.locator(`svg [data-node-id="${found.over!.id}"]`).getAttribute("aria-pressed")).toBe("true");
+    await page.evaluate((t) => window.splitbrain!.seek(t), found.clear!.t);
+    await page.mouse.click(found.clear!.x, found.clear!.y);
+    await expect.poll(() => heading.textContent()).toMatch(/^Message #\d+: /);
     expect(problems).toEqual([]);
   });
 

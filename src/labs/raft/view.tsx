@@ -6,7 +6,7 @@
 // The layout is computed by plain functions over the node views (`raftNode`, `logRows`, ...);
 // the components only draw it. A lab never imports the store: everything arrives as props.
 
-import { useEffect, useId, useRef, useState, type FormEvent } from "react";
+import { memo, useEffect, useId, useMemo, useRef, useState, type FormEvent } from "react";
 import type { TraceEvent } from "../../sim/trace.ts";
 import type { NodeView } from "../../sim/types.ts";
 import type { LabViewProps } from "../ui-types.ts";
@@ -70,13 +70,19 @@ export function formatMs(ms: number): string {
 }
 
 export function RaftView({ nodes, time, params, act, events }: LabViewProps) {
-  const rafts = nodes.map((n) => raftNode(n.id, n.view));
-  const leader = currentLeader(rafts);
+  // The page hands the same rows while no node changed: then only the timers (time) redraw.
+  const rafts = useMemo(() => nodes.map((n) => raftNode(n.id, n.view)), [nodes]);
+  const leader = useMemo(() => currentLeader(rafts), [rafts]);
+  // The command box needs only the ids and where a command goes by default: it stays still
+  // while the nodes' terms and logs change.
+  const idsKey = rafts.map((n) => n.id).join("\u0000");
+  const ids = useMemo(() => rafts.map((n) => n.id), [idsKey]);
+  const fallback = leader?.id ?? rafts.find((n) => n.up)?.id ?? rafts[0]?.id ?? "";
   return (
     <div className="raft">
       <NodeTable nodes={rafts} time={time} />
       <LogPanel nodes={rafts} leader={leader} />
-      <CommandBox nodes={rafts} leader={leader} events={events} act={act} />
+      <CommandBox ids={ids} fallback={fallback} events={events} act={act} />
       <RuleSwitches rules={rulesOf(params)} act={act} />
       <Timing params={params} act={act} />
     </div>
@@ -173,7 +179,7 @@ export function logRows(nodes: RaftNode[], leader: RaftNode | null): LogRow[] {
   }));
 }
 
-function LogPanel({ nodes, leader }: { nodes: RaftNode[]; leader: RaftNode | null }) {
+const LogPanel = memo(function LogPanel({ nodes, leader }: { nodes: RaftNode[]; leader: RaftNode | null }) {
   const rows = logRows(nodes, leader);
   const longest = Math.max(0, ...rows.map((r) => r.cells.length));
   const scroller = useRef<HTMLDivElement>(null);
@@ -240,16 +246,17 @@ function LogPanel({ nodes, leader }: { nodes: RaftNode[]; leader: RaftNode | nul
       </div>
     </section>
   );
-}
+});
 
-function CommandBox({
-  nodes,
-  leader,
+const CommandBox = memo(function CommandBox({
+  ids: nodeIds,
+  fallback,
   events,
   act,
 }: {
-  nodes: RaftNode[];
-  leader: RaftNode | null;
+  ids: string[];
+  /** Where a command goes unless the learner picks a node: the leader, else a node that is up. */
+  fallback: string;
   events: readonly TraceEvent[];
   act: LabViewProps["act"];
 }) {
@@ -258,7 +265,7 @@ function CommandBox({
   // Highest seq sent from this panel: the trace is replayed after each act, and this keeps a
   // quick second submit from reusing a number before the replay has recorded the first.
   const issued = useRef(0);
-  const target = chosen ?? leader?.id ?? nodes.find((n) => n.up)?.id ?? nodes[0]?.id ?? "";
+  const target = chosen ?? fallback;
   const ids = useId();
   const submit = (e: FormEvent) => {
     e.preventDefault();
@@ -277,9 +284,9 @@ function CommandBox({
           Node
         </label>
         <select id={`${ids}-node`} value={target} onChange={(e) => setChosen(e.target.value)}>
-          {nodes.map((n) => (
-            <option key={n.id} value={n.id}>
-              {n.id}
+          {nodeIds.map((id) => (
+            <option key={id} value={id}>
+              {id}
             </option>
           ))}
         </select>
@@ -302,7 +309,7 @@ function CommandBox({
       <p className="raft-hint">A follower forwards it to the leader it knows; a node that knows none refuses it.</p>
     </form>
   );
-}
+});
 
 const RULES: { key: keyof Rules; name: string; why: string }[] = [
   {
@@ -322,7 +329,7 @@ const RULES: { key: keyof Rules; name: string; why: string }[] = [
   },
 ];
 
-function RuleSwitches({ rules, act }: { rules: Rules; act: LabViewProps["act"] }) {
+const RuleSwitches = memo(function RuleSwitches({ rules, act }: { rules: Rules; act: LabViewProps["act"] }) {
   const ids = useId();
   // The box shows the click at once; the run's params catch up after the replay the action
   // starts, and whatever they then say wins.
@@ -354,14 +361,14 @@ function RuleSwitches({ rules, act }: { rules: Rules; act: LabViewProps["act"] }
       ))}
     </fieldset>
   );
-}
+});
 
 /**
  * The election timeout range and the heartbeat (§5.2, §9.3): narrow the range and elections
  * split more often; a heartbeat near the timeout lets followers time out under a live leader.
  * Each slider records one `set` when the learner settles on a value.
  */
-function Timing({ params, act }: { params: Record<string, unknown>; act: LabViewProps["act"] }) {
+const Timing = memo(function Timing({ params, act }: { params: Record<string, unknown>; act: LabViewProps["act"] }) {
   // Params arrive with the run; before it starts there is nothing to adjust.
   if (!Array.isArray(params.electionTimeout) || typeof params.heartbeat !== "number") return null;
   const [lo, hi] = params.electionTimeout as [number, number];
@@ -375,5 +382,4 @@ function Timing({ params, act }: { params: Record<string, unknown>; act: LabView
       <p className="why">Each node draws its timeout anew from this range whenever it resets its timer; a narrow range makes ties, and split votes, likely.</p>
     </fieldset>
   );
-}
-
+});

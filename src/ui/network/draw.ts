@@ -4,8 +4,8 @@
 // Attributes and text are written only when they change, so a frame in which only messages
 // move writes nothing to the SVG at all: the canvas repaints, the SVG is left to the cache.
 //
-// Messages are not elements: a click or a hover over the SVG is tested against the scene's
-// message positions (hit.ts) before it reaches a node.
+// Messages are not elements: a click or a hover over the SVG, off the nodes, is tested against
+// the scene's message positions (hit.ts); on a node's body it is the node's.
 //
 // Text from data goes in through textContent (selection.text) and attributes, never as
 // markup: a node called `<img src=x onerror=alert(1)>` shows just that.
@@ -14,7 +14,7 @@ import { drag, type D3DragEvent, type DragBehavior } from "d3-drag";
 import { select, type BaseType, type Selection } from "d3-selection";
 import { MessageCanvas, type CanvasColours } from "./canvas.ts";
 import { clamp01, fromView, NODE_RADIUS, VIEW_SIZE } from "./geometry.ts";
-import { fitView, HIT_RADIUS, hitMessage, hitRadiusOf, toViewCoords, type ViewFit } from "./hit.ts";
+import { fitView, hitMessage, hitRadiusOf, toViewCoords, type ViewFit } from "./hit.ts";
 import { toneStyle, type Palette } from "./palette.ts";
 import {
   buildNetwork,
@@ -103,7 +103,7 @@ export class NetworkDrawing {
     };
     this.layers = { hulls: layer("hulls"), links: layer("links"), reach: layer("reach"), nodes: layer("nodes") };
     this.painter = new MessageCanvas(canvas);
-    // Capture: a message painted over a node takes the click, as it would if it were on top in the SVG.
+    // Capture: a click near a message, off any node, selects the message before the links and hulls under it see it.
     svg.addEventListener("click", this.onClick, true);
     svg.addEventListener("pointermove", this.onPointerMove);
     svg.addEventListener("pointerleave", this.onPointerLeave);
@@ -235,17 +235,17 @@ export class NetworkDrawing {
   }
 
   /**
-   * The message at a pointer event's position, by the last scene drawn. Over a node only a
-   * press right on a message counts (the plain HIT_RADIUS, not the fingertip minimum), so a
-   * message leaving a node's rim does not steal the node's clicks on a small screen.
+   * The message at a pointer event's position, by the last scene drawn. A press on a node's
+   * body is the node's, whatever flies over it: the node is what the learner aims at, and a
+   * message is there for a moment only.
    */
   private messageAt(e: MouseEvent): string | null {
     const scene = this.scene;
     if (scene === null || scene.messages.length === 0) return null;
+    if (e.target instanceof Element && e.target.closest("g.node") !== null) return null;
     const box = this.svg.getBoundingClientRect();
     const p = toViewCoords(this.fit, e.clientX - box.left, e.clientY - box.top);
-    const onNode = e.target instanceof Element && e.target.closest("g.node") !== null;
-    return hitMessage(scene.messages, p.x, p.y, onNode ? HIT_RADIUS : hitRadiusOf(this.fit));
+    return hitMessage(scene.messages, p.x, p.y, hitRadiusOf(this.fit));
   }
 
   private readonly onClick = (e: MouseEvent): void => {

@@ -4,12 +4,9 @@ import { usePlayground } from "../../store/state.ts";
 import { formatTime } from "./Timeline.tsx";
 
 export function Details() {
-  const selected = usePlayground((s) => s.selected);
-  const rows = usePlayground((s) => s.rows);
-  const messages = usePlayground((s) => s.messages);
-  if (selected === null) return null;
-  const row = rows.find((r) => r.id === selected);
-  const msg = messages.find((m) => m.key === selected);
+  // Only what is selected is read: nothing selected, the panel stays still as the run plays.
+  const row = usePlayground((s) => (s.selected === null ? undefined : s.rows.find((r) => r.id === s.selected)));
+  const msg = usePlayground((s) => (s.selected === null ? undefined : s.messages.find((m) => m.key === s.selected)));
   if (row === undefined && msg === undefined) return null;
   return (
     <section className="details" aria-label="Selection">

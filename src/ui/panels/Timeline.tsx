@@ -4,8 +4,8 @@
 // is reachable by keyboard and named for screen readers.
 
 import { pause, play, seek, setSpeed, stepBack, stepForward } from "../../store/controller.ts";
-import { marksOf, usePlayground, SPEEDS } from "../../store/state.ts";
-import { useMemo } from "react";
+import { marksOf, usePlayground, SPEEDS, type PlaygroundState } from "../../store/state.ts";
+import { memo, useLayoutEffect, useMemo, useRef } from "react";
 
 /** Drawn, not typed: the media-control characters are missing from many system fonts. */
 function Icon({ name }: { name: "back" | "play" | "pause" | "forward" }) {
@@ -30,20 +30,15 @@ function speedLabel(s: number): string {
   return s >= 1 ? `${s}×` : `1/${Math.round(1 / s)}×`;
 }
 
+// The controls read playing and speed; only the clock and the scrubber read the time, so a
+// frame of play re-renders those two and leaves the buttons and the marks alone.
 export function Timeline() {
-  const time = usePlayground((s) => s.time);
-  const horizon = usePlayground((s) => s.horizon);
-  const scriptEnd = usePlayground((s) => s.scriptEnd);
-  const until = horizon;
   const playing = usePlayground((s) => s.playing);
   const speed = usePlayground((s) => s.speed);
-  const scenario = usePlayground((s) => s.scenario);
-  const lab = usePlayground((s) => s.lab);
-  const marks = useMemo(() => marksOf(scenario, lab), [scenario, lab]);
   return (
     <section className="timeline" aria-label="Timeline">
       <div className="timeline-controls">
-        <button type="button" onClick={() => void stepBack()} aria-label="Step back one event" title="Step back one event (←)">
+        <button type="button" onClick={stepBackNow} aria-label="Step back one event" title="Step back one event (←)">
           <Icon name="back" />
         </button>
         <button
@@ -55,7 +50,7 @@ export function Timeline() {
         >
           <Icon name={playing ? "pause" : "play"} />
         </button>
-        <button type="button" onClick={() => void stepForward()} aria-label="Step forward one event" title="Step forward one event (→)">
+        <button type="button" onClick={stepForwardNow} aria-label="Step forward one event" title="Step forward one event (→)">
           <Icon name="forward" />
         </button>
         <label className="speed">
@@ -68,38 +63,96 @@ export function Timeline() {
             ))}
           </select>
         </label>
-        <output className="clock" aria-live="off" data-testid="clock">
-          {formatTime(time)} / {formatTime(until)}
-        </output>
-        {time >= scriptEnd && scriptEnd > 0 && (
-          <span className="past-script" data-testid="past-script">
-            past the script's end ({formatTime(scriptEnd)}): playing on
-          </span>
-        )}
+        <Clock />
       </div>
-      <div className="scrub">
-        <input
-          type="range"
-          min={0}
-          max={until}
-          step={1}
-          value={Math.round(time)}
-          aria-label="Virtual time"
-          aria-valuetext={formatTime(time)}
-          onChange={(e) => void seek(Number(e.target.value))}
-          onKeyDown={(e) => e.stopPropagation()}
-        />
-        {scriptEnd < until && (
-          <span className="script-end" style={{ left: `${(100 * scriptEnd) / until}%` }} title={`The scenario's script ends at ${formatTime(scriptEnd)}`} aria-hidden="true" />
-        )}
-        <ol className="marks" aria-label="Actions on the timeline">
-          {marks.map((m, i) => (
-            <li key={i} style={{ left: `${until > 0 ? (100 * m.t) / until : 0}%` }}>
-              <button type="button" title={`${formatTime(m.t)}: ${m.label}`} aria-label={`Seek to ${formatTime(m.t)}: ${m.label}`} onClick={() => void seek(m.t)} />
-            </li>
-          ))}
-        </ol>
-      </div>
+      <Scrub />
     </section>
   );
 }
+
+const stepBackNow = () => void stepBack();
+const stepForwardNow = () => void stepForward();
+
+function Clock() {
+  const time = usePlayground((s) => s.time);
+  const until = usePlayground((s) => s.horizon);
+  const scriptEnd = usePlayground((s) => s.scriptEnd);
+  return (
+    <>
+      <output className="clock" aria-live="off" data-testid="clock">
+        <span>
+          {formatTime(time)} / {formatTime(until)}
+        </span>
+      </output>
+      {time >= scriptEnd && scriptEnd > 0 && (
+        <span className="past-script" data-testid="past-script">
+          past the script's end ({formatTime(scriptEnd)}): playing on
+        </span>
+      )}
+    </>
+  );
+}
+
+function Scrub() {
+  const until = usePlayground((s) => s.horizon);
+  const scriptEnd = usePlayground((s) => s.scriptEnd);
+  return (
+    <div className="scrub">
+      <TimeRange />
+      {scriptEnd < until && (
+        <span className="script-end" style={{ left: `${(100 * scriptEnd) / until}%` }} title={`The scenario's script ends at ${formatTime(scriptEnd)}`} aria-hidden="true" />
+      )}
+      <Marks until={until} />
+    </div>
+  );
+}
+
+/**
+ * The scrubber's range input. Its value moves every frame, so it is written to the element
+ * straight from the store, and only what changed: re-rendered by React each frame, the input
+ * also had its type and name written again, which restyles it and its thumb.
+ */
+function TimeRange() {
+  const ref = useRef<HTMLInputElement>(null);
+  useLayoutEffect(() => {
+    const el = ref.current!;
+    const show = (s: PlaygroundState) => {
+      // The range first: a value past the old maximum would be clamped to it.
+      const max = String(s.horizon);
+      const value = String(Math.round(s.time));
+      const text = formatTime(s.time);
+      if (el.max !== max) el.max = max;
+      if (el.value !== value) el.value = value;
+      if (el.getAttribute("aria-valuetext") !== text) el.setAttribute("aria-valuetext", text);
+    };
+    show(usePlayground.getState());
+    return usePlayground.subscribe(show);
+  }, []);
+  return (
+    <input
+      ref={ref}
+      type="range"
+      min={0}
+      step={1}
+      aria-label="Virtual time"
+      onChange={(e) => void seek(Number(e.target.value))}
+      onKeyDown={(e) => e.stopPropagation()}
+    />
+  );
+}
+
+/** The timeline's actions on the scrubber: they move only when the scenario or the range does. */
+const Marks = memo(function Marks({ until }: { until: number }) {
+  const scenario = usePlayground((s) => s.scenario);
+  const lab = usePlayground((s) => s.lab);
+  const marks = useMemo(() => marksOf(scenario, lab), [scenario, lab]);
+  return (
+    <ol className="marks" aria-label="Actions on the timeline">
+      {marks.map((m, i) => (
+        <li key={i} style={{ left: `${until > 0 ? (100 * m.t) / until : 0}%` }}>
+          <button type="button" title={`${formatTime(m.t)}: ${m.label}`} aria-label={`Seek to ${formatTime(m.t)}: ${m.label}`} onClick={() => void seek(m.t)} />
+        </li>
+      ))}
+    </ol>
+  );
+});

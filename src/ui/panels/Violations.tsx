@@ -26,8 +26,9 @@ function eventAt(events: readonly TraceEvent[], seq: number): TraceEvent | undef
 export function Violations() {
   const lab = usePlayground((s) => s.lab);
   const found = usePlayground((s) => s.violations);
-  // Re-read the events whenever time moves (they are the player's, kept as a window).
-  usePlayground((s) => s.time);
+  // Re-read the events whenever the trace moves (they are the player's, kept as a window);
+  // with nothing found there is nothing to read them for.
+  usePlayground((s) => (s.violations.length > 0 ? s.events : -1));
   if (lab === null || lab.checks.length === 0) return null;
   const events = currentPlayer()?.trace.events ?? [];
   const titles = new Map(lab.checks.map((c) => [c.id, c.title]));
