@@ -66,6 +66,7 @@ describe("the ring lab in the page", () => {
     expect(await spreadOf()).toBeGreaterThan(before);
     // The comparison of every strategy on these keys.
     await page.getByLabel("Compare every strategy on these keys").check();
+    await expect.poll(() => page.locator(".ring-compare tbody tr").count()).toBe(6);
     expect(await page.locator(".ring-compare tbody tr").count()).toBe(6);
     // Played on live, the run is the one its link gives.
     await page.evaluate(() => window.splitbrain!.play());
@@ -85,7 +86,9 @@ describe("the ring lab in the page", () => {
     expect(await counter("stale reads").textContent()).toBe("0");
     // The learner turns the sloppy quorum on mid-partition: writes land on the servers c1 can
     // reach, kept with hints for their homes.
-    await page.getByLabel("sloppy (hinted handoff)").check();
+    const sloppy = page.getByLabel("sloppy (hinted handoff)");
+    await sloppy.click();
+    await expect.poll(() => sloppy.isChecked()).toBe(true);
     await page.evaluate(() => window.splitbrain!.play());
     await expect.poll(
       () => page.evaluate(() => window.splitbrain!.nodes().some((n) => n.view.status === "up" && Number(n.view.hinted) > 0)),
