@@ -105,7 +105,9 @@ describe("the lab platform in the page", () => {
     await expect.poll(() => page.evaluate(() => window.splitbrain!.time()), { timeout: 30_000 }).toBeGreaterThan(1500);
     const totalsBefore = await page.evaluate(() => window.splitbrain!.nodes().map((n) => Number(n.view.total)));
     await page.getByRole("button", { name: "Every node counts 1" }).click();
-    const made = await page.evaluate(() => window.splitbrain!.scenario()!.timeline.filter((a) => a.do === "count-all"));
+    const countAll = () => page.evaluate(() => window.splitbrain!.scenario()!.timeline.filter((a) => a.do === "count-all"));
+    await expect.poll(async () => (await countAll()).length).toBe(1);
+    const made = await countAll();
     expect(made).toEqual([{ t: expect.any(Number), do: "count-all", by: 1 }]);
     // The timeline marks it in the lab's words, and the narration says it as it happens.
     await expect.poll(() => page.locator(".timeline [aria-label*='every node counts 1'], .timeline [title*='every node counts 1']").count()).toBeGreaterThan(0);
