@@ -11,7 +11,7 @@
 
 import { writeFileSync } from "node:fs";
 import { cpus } from "node:os";
-import { hash64, jump, keyName, placementOf, STRATEGIES, type Strategy } from "../../src/labs/ring/placement.ts";
+import { hash64, jump, keyName, placementOf, spread, STRATEGIES, type Strategy } from "../../src/labs/ring/placement.ts";
 
 const SEEDS = Number(process.env.RING_SEEDS ?? 20);
 const SERVERS = 10;
@@ -47,9 +47,8 @@ for (const vnodes of [1, 3, 10, 30, 100, 150, 300, 1000]) {
   const ratios: number[] = [];
   for (let seed = 0; seed < SEEDS; seed++) {
     const xs = loads("ring", names(seed), vnodes);
-    const mean = KEYS / SERVERS;
-    devs.push(Math.sqrt(xs.reduce((a, x) => a + (x - mean) ** 2, 0) / xs.length) / mean);
-    for (const x of xs) ratios.push(x / mean);
+    devs.push(spread(xs));
+    for (const x of xs) ratios.push(x / (KEYS / SERVERS));
   }
   ratios.sort((a, b) => a - b);
   const dev = Math.sqrt(devs.reduce((a, d) => a + d * d, 0) / devs.length);
@@ -99,9 +98,7 @@ for (const strategy of STRATEGIES) {
     let moved = 0;
     for (const k of keys) if (before.owner(k) !== after.owner(k)) moved++;
     fractions.push(moved / KEYS);
-    const xs = loads(strategy, initial, 150);
-    const mean = KEYS / SERVERS;
-    devs.push(Math.sqrt(xs.reduce((a, x) => a + (x - mean) ** 2, 0) / xs.length) / mean);
+    devs.push(spread(loads(strategy, initial, 150)));
   }
   fractions.sort((a, b) => a - b);
   devs.sort((a, b) => a - b);

@@ -146,6 +146,16 @@ export interface Session {
   context(opts?: BrowserContextOptions): Promise<BrowserContext>;
 }
 
+/** A page at 1280×720 on `hash`, once its run has nodes, with its console problems collected. */
+export async function openPage(session: Session, hash: string): Promise<{ page: Page; problems: string[] }> {
+  const context = await session.context({ viewport: { width: 1280, height: 720 } });
+  const page = await context.newPage();
+  const problems = watchProblems(page);
+  await page.goto((await session.url()) + hash);
+  await page.waitForFunction(() => (window.splitbrain?.nodes().length ?? 0) > 0);
+  return { page, problems };
+}
+
 /**
  * One browser and one site (dist/, or the folder `dir` gives, e.g. after building the fixture
  * site) for a test file, started on first use and closed after its tests

@@ -9,18 +9,11 @@ import { startInProcess } from "../../src/runtime/inprocess-host.ts";
 import { decodeLink } from "../../src/scenario/codec.ts";
 import { describe, expect, test } from "vitest";
 import type {} from "../../src/ui/api.ts";
-import { browserSession, watchProblems } from "./harness.ts";
+import { browserSession, openPage } from "./harness.ts";
 
 const session = browserSession();
 
-async function open(hash: string): Promise<{ page: Page; problems: string[] }> {
-  const context = await session.context({ viewport: { width: 1280, height: 720 } });
-  const page = await context.newPage();
-  const problems = watchProblems(page);
-  await page.goto((await session.url()) + hash);
-  await page.waitForFunction(() => (window.splitbrain?.nodes().length ?? 0) > 0);
-  return { page, problems };
-}
+const open = (hash: string) => openPage(session, hash);
 
 describe("the lab platform in the page", () => {
   test("a lab's own stage shows instead of the network view or beside it, and the network still partitions", async () => {

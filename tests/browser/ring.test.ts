@@ -8,18 +8,11 @@ import { labs, runConfig } from "../../src/labs/index.ts";
 import { startInProcess } from "../../src/runtime/inprocess-host.ts";
 import { decodeLink } from "../../src/scenario/codec.ts";
 import type {} from "../../src/ui/api.ts";
-import { browserSession, watchProblems } from "./harness.ts";
+import { browserSession, openPage } from "./harness.ts";
 
 const session = browserSession();
 
-async function open(hash: string): Promise<{ page: Page; problems: string[] }> {
-  const context = await session.context({ viewport: { width: 1280, height: 720 } });
-  const page = await context.newPage();
-  const problems = watchProblems(page);
-  await page.goto((await session.url()) + hash);
-  await page.waitForFunction(() => (window.splitbrain?.nodes().length ?? 0) > 0);
-  return { page, problems };
-}
+const open = (hash: string) => openPage(session, hash);
 
 const time = (page: Page) => page.evaluate(() => window.splitbrain!.time());
 

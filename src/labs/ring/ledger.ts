@@ -8,7 +8,7 @@ import { own, put } from "../checking.ts";
 import type { TraceEvent } from "../../sim/trace.ts";
 import type { Scenario } from "../../scenario/types.ts";
 import { ringParams, type RingParams } from "./params.ts";
-import { keyName, placementOf } from "./placement.ts";
+import { keyName, placementOf, spread } from "./placement.ts";
 import { newer, specOf, type Version } from "./protocol.ts";
 
 type Stamp = Version & { t: number; seq: number };
@@ -218,8 +218,5 @@ export function keysPerServer(l: Ledger): { perServer: Record<string, number>; s
     const o = p.owner(keyName(i));
     perServer[o] = (perServer[o] ?? 0) + 1;
   }
-  const xs = Object.values(perServer);
-  const mean = xs.length === 0 ? 0 : l.params.keys / xs.length;
-  const sd = xs.length === 0 || mean === 0 ? 0 : Math.sqrt(xs.reduce((a, x) => a + (x - mean) ** 2, 0) / xs.length) / mean;
-  return { perServer, stdDevPct: Math.round(sd * 1000) / 10 };
+  return { perServer, stdDevPct: Math.round(spread(Object.values(perServer)) * 1000) / 10 };
 }

@@ -25,6 +25,13 @@ export function keyIndex(key: string): number {
   return Number(key.slice(1));
 }
 
+/** The standard deviation of counts (keys per server) as a fraction of their mean; 0 for none. */
+export function spread(counts: readonly number[]): number {
+  if (counts.length === 0) return 0;
+  const mean = counts.reduce((a, x) => a + x, 0) / counts.length;
+  return mean === 0 ? 0 : Math.sqrt(counts.reduce((a, x) => a + (x - mean) ** 2, 0) / counts.length) / mean;
+}
+
 /** A membership change, in the order it happened. */
 export type Change = { op: "join" | "leave"; server: string };
 

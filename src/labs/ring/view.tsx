@@ -5,7 +5,7 @@ import { useId, useMemo, useState } from "react";
 import { Slider } from "../../ui/controls/Slider.tsx";
 import type { LabViewProps } from "../ui-types.ts";
 import { keysPerServer, ringServers, strictQuorum, type Ledger } from "./ledger.ts";
-import { STRATEGIES, keyName, placementOf, type Strategy } from "./placement.ts";
+import { STRATEGIES, keyName, placementOf, spread, type Strategy } from "./placement.ts";
 import { specOf, type ClientView, type ServerView } from "./protocol.ts";
 import { serverColour } from "./stage.tsx";
 import "./view.css";
@@ -24,10 +24,7 @@ function compare(servers: readonly string[], keys: number, vnodes: number): { st
       count.set(o, (count.get(o) ?? 0) + 1);
       if (more.owner(k) !== o) moved++;
     }
-    const xs = [...count.values()];
-    const mean = keys / Math.max(1, xs.length);
-    const spread = Math.sqrt(xs.reduce((a, x) => a + (x - mean) ** 2, 0) / Math.max(1, xs.length)) / mean;
-    return { strategy, spread, moved };
+    return { strategy, spread: spread([...count.values()]), moved };
   });
 }
 
