@@ -57,6 +57,21 @@ describe("the ring lab in the page", () => {
     await expect.poll(() => page.evaluate(() => window.splitbrain!.scenario()!.timeline.some((a) => a.do === "set" && a.path === "params.vnodes" && a.value === 1)), { timeout: 10_000 }).toBe(true);
     await expect.poll(() => ring.getAttribute("aria-label")).toMatch(/1 virtual node each/);
     expect(await spreadOf()).toBeGreaterThan(before);
+    // Dragged with the pointer, the ring and the load table show the placement the thumb would
+    // give before the learner lets go; letting go puts it on the timeline.
+    const box = (await page.getByRole("slider", { name: /virtual nodes? a server/ }).boundingBox())!;
+    await page.mouse.move(box.x + 2, box.y + box.height / 2);
+    await page.mouse.down();
+    await page.mouse.move(box.x + box.width * 0.6, box.y + box.height / 2, { steps: 5 });
+    await expect.poll(() => ring.getAttribute("aria-label")).toMatch(/ [2-9]\d\d virtual nodes each/);
+    await expect.poll(() => page.locator(".ring-load caption").last().textContent()).toMatch(/let go to apply/);
+    // (Paused, the new value takes the place of the keyboard's at the same time.)
+    const chosen = () => page.evaluate(() => window.splitbrain!.scenario()!.timeline.filter((a) => a.do === "set" && a.path === "params.vnodes").map((a) => (a as { value: number }).value));
+    expect(await chosen()).toEqual([1]);
+    await page.mouse.up();
+    await expect.poll(chosen, { timeout: 10_000 }).toEqual([expect.any(Number)]);
+    expect((await chosen())[0]).toBeGreaterThan(200);
+    await expect.poll(() => page.locator(".ring-load caption").last().textContent()).not.toMatch(/let go/);
     // The comparison of every strategy on these keys.
     await page.getByLabel("Compare every strategy on these keys").check();
     await expect.poll(() => page.locator(".ring-compare tbody tr").count()).toBe(6);

@@ -210,8 +210,9 @@ export function lostWrites(l: Ledger): { key: string; ack: Stamp }[] {
 }
 
 /** Keys each server in the ring owns under the current placement, and their spread. */
-export function keysPerServer(l: Ledger): { perServer: Record<string, number>; stdDevPct: number } {
-  const p = placementOf(specOf(l.params, l.servers));
+/** Keys each server owns now; `vnodes`: as if the ring had that many virtual nodes a server (the slider's preview). */
+export function keysPerServer(l: Ledger, vnodes = l.params.vnodes): { perServer: Record<string, number>; stdDevPct: number } {
+  const p = placementOf(specOf({ ...l.params, vnodes }, l.servers));
   const perServer: Record<string, number> = {};
   for (const s of p.servers) perServer[s] = 0;
   for (let i = 0; i < l.params.keys; i++) {

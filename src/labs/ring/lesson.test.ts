@@ -9,6 +9,7 @@ import { labKit } from "../testing.ts";
 import { ringLab } from "./index.ts";
 import { keysPerServer, ledgerStep, lostWrites, newLedger, type Ledger } from "./ledger.ts";
 import { lesson } from "./lesson.ts";
+import { hotRangeEnd, ringParams } from "./params.ts";
 import { keyName, placementOf } from "./placement.ts";
 
 const { gallery, stepFor, play, withActions, violations } = labKit(ringLab);
@@ -28,7 +29,7 @@ function tried(name: string): Result {
 
 describe("the ring lesson", () => {
   it("has its steps in order", () => {
-    expect(lesson.map((s) => s.scenario)).toEqual(["join-leave", "modulo", "vnodes", "jump", "hot-key", "crash", "partition-strict", "partition-sloppy"]);
+    expect(lesson.map((s) => s.scenario)).toEqual(["join-leave", "modulo", "vnodes", "jump", "hot-key", "hot-range", "crash", "partition-strict", "partition-sloppy"]);
   });
 
   it("join-leave: 200 keys, three copies; s6's join moves 30, s2's leave 39; nothing refused or lost", () => {
@@ -106,6 +107,24 @@ describe("the ring lesson", () => {
     expect(placementOf({ strategy: "rendezvous", vnodes: 150, keys: 200, initial: ["s1", "s2", "s3", "s4", "s5"], changes: [] }).preference("k000000", 3).sort()).toEqual(["s1", "s3", "s5"]);
     const loads = Object.entries(t.requests).sort((a, b) => b[1] - a[1]).map(([s]) => s);
     expect(loads.slice(0, 3).sort()).toEqual(["s1", "s3", "s5"]);
+  });
+
+  it("hot-range: the first 20 keys all in s1's range; s1–s3 get 178 to 188 requests, s4 and s5 84 and 85; Try the ring: they scatter, none over 173", () => {
+    const s = gallery("hot-range");
+    const p = v.parse(ringParams, s.params);
+    expect([p.strategy, p.hotRange, hotRangeEnd(p.keys)]).toEqual(["range", 0.5, 20]);
+    const range = placementOf({ strategy: "range", vnodes: 150, keys: 200, initial: ["s1", "s2", "s3", "s4", "s5"], changes: [] });
+    const hot = Array.from({ length: 20 }, (_, i) => keyName(i));
+    expect(new Set(hot.map((k) => range.owner(k)))).toEqual(new Set(["s1"]));
+    expect(range.preference(hot[0]!, 3)).toEqual(["s1", "s2", "s3"]);
+    const l = ledgerOf(play(s));
+    for (const busy of ["s1", "s2", "s3"]) expect(l.requests[busy]).toBeGreaterThanOrEqual(178), expect(l.requests[busy]).toBeLessThanOrEqual(188);
+    expect([l.requests.s4, l.requests.s5]).toEqual([84, 85]);
+    const ring = placementOf({ strategy: "ring", vnodes: 150, keys: 200, initial: ["s1", "s2", "s3", "s4", "s5"], changes: [] });
+    expect(new Set(hot.map((k) => ring.owner(k))).size).toBe(5);
+    const t = ledgerOf(tried("hot-range"));
+    expect(Math.max(...Object.values(t.requests))).toBe(173);
+    expect(stepFor("hot-range").text).toContain("no server gets more than 173 requests");
   });
 
   it("crash: s3 down from 3 s, nothing refused or lost; Try s4 too at 6 s: 26 writes refused", () => {

@@ -46,6 +46,15 @@ export const lesson: LessonStep[] = [
     fix: { label: "Rendezvous hashing", set: [{ path: "params.strategy", value: "rendezvous" }] },
   },
   {
+    title: "A hot range on one shard",
+    scenario: "hot-range",
+    text:
+      "Range sharding keeps neighbouring keys together, which makes scans cheap, and here half of all requests go to the first tenth of the keys, as recent timestamps or sequential ids do. " +
+      "All 20 of those keys sit in s1's range, so s1 and the two ranges after it, its replicas s2 and s3, are each sent 178 to 188 requests while s4 and s5 get 84 and 85. " +
+      "Try: replay with the ring: hashing scatters the 20 hot keys over all five servers, and no server gets more than 173 requests.",
+    fix: { label: "Consistent hashing (ring)", set: [{ path: "params.strategy", value: "ring" }] },
+  },
+  {
     title: "A crashed server, served by its replicas",
     scenario: "crash",
     text:

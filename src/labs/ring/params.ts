@@ -23,6 +23,11 @@ export const ringParams = v.pipe(
     keys: v.optional(int(1, 5000), 200),
     /** Share of requests that go to one key (k000000). */
     hotKey: v.optional(v.pipe(v.number(), v.minValue(0), v.maxValue(1)), 0),
+    /**
+     * Share of requests that go to the first tenth of the keys (k000000 up): a contiguous run of
+     * keys, as recent timestamps or sequential ids make. Range sharding puts it on one server.
+     */
+    hotRange: v.optional(v.pipe(v.number(), v.minValue(0), v.maxValue(1)), 0),
     /** ms between a client's requests (plus up to half again, drawn). */
     interval: v.optional(int(5, 60_000), 200),
     /** Share of requests that are writes. */
@@ -43,5 +48,8 @@ export const ringParams = v.pipe(
   }),
   v.check((p) => p.r <= p.replicas && p.w <= p.replicas, "r and w must each be at most replicas"),
 );
+
+/** Keys k000000 up to (not including) this one make the hot range. */
+export const hotRangeEnd = (keys: number) => Math.max(1, Math.floor(keys / 10));
 
 export type RingParams = v.InferOutput<typeof ringParams>;

@@ -20,7 +20,7 @@
 // answered): the key is found at the old or the new place, never nowhere, and never stale.
 
 import { step, type Ctx, type Effect, type Protocol } from "../../sim/types.ts";
-import type { RingParams } from "./params.ts";
+import { hotRangeEnd, type RingParams } from "./params.ts";
 import { hash32, keyName, membersAfter, placementOf, type Change, type Placement, type PlacementSpec } from "./placement.ts";
 
 export type Version = { n: number; by: string };
@@ -65,7 +65,7 @@ export function serversNow(ctx: Ctx): string[] {
  * remove-server), reconciled with the servers the run has — a server added or removed by the
  * core actions joins or leaves at the end of the history.
  */
-export function specOf(p: RingParams, servers: readonly string[]): PlacementSpec {
+export function specOf(p: Pick<RingParams, "strategy" | "vnodes" | "keys" | "shard">, servers: readonly string[]): PlacementSpec {
   const base = p.shard ?? { initial: servers, changes: [] };
   const listed = membersAfter(base.initial, base.changes);
   const named = new Set([...base.initial, ...base.changes.map((c) => c.server)]);
@@ -359,6 +359,7 @@ export type ClientView = { status: "up"; role: "client"; writes: number; acked: 
 function pickKey(ctx: Ctx): string {
   const p = params(ctx);
   if (p.hotKey > 0 && ctx.rng.next() < p.hotKey) return keyName(0);
+  if (p.hotRange > 0 && ctx.rng.next() < p.hotRange) return keyName(ctx.rng.int(0, hotRangeEnd(p.keys) - 1));
   return keyName(ctx.rng.int(0, p.keys - 1));
 }
 

@@ -37,6 +37,9 @@ export const scenarios = [
   base("jump", "Jump hash cannot remove a server from the middle", { strategy: "jump" }, [{ t: 5_000, do: "remove-server", node: "s2" }]),
   // Half of all requests go to one key: whatever the placement, its replicas carry that load.
   base("hot-key", "A hot key", { hotKey: 0.5 }, []),
+  // Range sharding, and half of all requests go to the first tenth of the keys (as recent
+  // timestamps would): every one of them lives in s1's range.
+  base("hot-range", "A hot range on one shard", { strategy: "range", hotRange: 0.5 }, []),
   // s3 crashes at 3 s and stays down: every key it held has two other replicas, and a strict
   // quorum of two still answers.
   base("crash", "A crashed server, served by its replicas", {}, [{ t: 3_000, do: "crash", node: "s3" }]),

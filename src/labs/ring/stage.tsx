@@ -1,13 +1,16 @@
 // The ring lab's stage: the hash circle. Each server's virtual nodes are ticks in its colour
 // round the outside, the arc each one owns a band in that colour; every key is a dot at its
 // hash, in its owner's colour. Just after a server joins or leaves, the keys that changed owner
-// are ringed. Pointing at a server's arcs, or at it in the legend, shows only its arcs and keys. For strategies
-// without a ring (modulo, jump, rendezvous, range, table) the keys keep their places on the
+// are ringed. Pointing at a server's arcs, or at it in the legend, shows only its arcs and keys.
+// Range sharding lays the keys out in name order instead, each server's range one arc. For
+// strategies without a ring (modulo, jump, rendezvous, table) the keys keep their places on the
 // circle and only their colours say where they live.
+import { arc as d3arc } from "d3-shape";
 import { useMemo, useState } from "react";
 import type { LabStageProps } from "../ui-types.ts";
 import type { Ledger } from "./ledger.ts";
 import { hash32, keyName, placementOf, ringPoints } from "./placement.ts";
+import { useVnodePreview } from "./preview.ts";
 import { specOf } from "./protocol.ts";
 
 const SIZE = 420;
@@ -32,11 +35,15 @@ function dot(h: number, r: number, size: number): string {
   return `M${f(x - size)} ${f(y)}a${size} ${size} 0 1 0 ${2 * size} 0a${size} ${size} 0 1 0 ${-2 * size} 0`;
 }
 
-function arc(from: number, to: number, r: number): string {
-  const [x0, y0] = at(from, r);
-  const [x1, y1] = at(to, r);
-  const span = (to - from + 2 ** 32) % 2 ** 32;
-  return `M${f(x0)} ${f(y0)}A${r} ${r} 0 ${span > 2 ** 31 ? 1 : 0} 1 ${f(x1)} ${f(y1)}`;
+/** The band a virtual node owns: from the point before it round to its own, as an annular sector (d3-shape). */
+const band = d3arc<{ from: number; to: number }>()
+  .innerRadius(R_BAND - 5)
+  .outerRadius(R_BAND + 5)
+  .startAngle((d) => (d.from / 2 ** 32) * 2 * Math.PI)
+  .endAngle((d) => (d.to / 2 ** 32) * 2 * Math.PI + (d.to < d.from ? 2 * Math.PI : 0));
+
+function arc(from: number, to: number): string {
+  return band({ from, to }) ?? "";
 }
 
 export function RingStage({ series, time }: LabStageProps) {
@@ -44,7 +51,9 @@ export function RingStage({ series, time }: LabStageProps) {
   const [focus, setFocus] = useState<string | null>(null);
   const p = ledger?.params;
   const servers = ledger?.servers ?? [];
-  const spec = p === undefined ? null : specOf(p, servers);
+  const preview = useVnodePreview((s) => s.vnodes);
+  const vnodes = p !== undefined && p.strategy === "ring" && preview !== null ? preview : p?.vnodes;
+  const spec = p === undefined ? null : specOf({ ...p, vnodes: vnodes! }, servers);
   const specKey = JSON.stringify(spec);
   const lastMove = ledger?.moves.at(-1);
   const recent = lastMove !== undefined && time - lastMove.t < MOVED_MS && time >= lastMove.t;
@@ -56,14 +65,27 @@ export function RingStage({ series, time }: LabStageProps) {
     const keys: Record<string, string[]> = {};
     const movedPaths: string[] = [];
     const before = spec.changes.length > 0 ? placementOf({ ...spec, changes: spec.changes.slice(0, -1) }) : null;
+    // Range sharding lays the keys out in name order, so each server's range is one arc; the
+    // other strategies put each key at its hash.
+    const inOrder = spec.strategy === "range";
+    const pos = (i: number, k: string) => (inOrder ? Math.floor((i / spec.keys) * 2 ** 32) : hash32(k));
+    const ticks: Record<string, string[]> = {};
+    const bands: Record<string, string[]> = {};
+    let runFrom = 0;
     for (let i = 0; i < spec.keys; i++) {
       const k = keyName(i);
       const o = placement.owner(k);
-      (keys[o] ??= []).push(dot(hash32(k), R_KEYS, 2.6));
-      if (before !== null && before.owner(k) !== o) movedPaths.push(dot(hash32(k), R_KEYS, 5.5));
+      (keys[o] ??= []).push(dot(pos(i, k), R_KEYS, 2.6));
+      if (before !== null && before.owner(k) !== o) movedPaths.push(dot(pos(i, k), R_KEYS, 5.5));
+      if (inOrder && (i + 1 === spec.keys || placement.owner(keyName(i + 1)) !== o)) {
+        const to = Math.floor(((i + 1) / spec.keys) * 2 ** 32) % 2 ** 32;
+        (bands[o] ??= []).push(arc(pos(runFrom, ""), to === 0 ? 2 ** 32 - 1 : to));
+        const [x0, y0] = at(pos(runFrom, ""), R_BAND - 8);
+        const [x1, y1] = at(pos(runFrom, ""), R_TICK);
+        (ticks[o] ??= []).push(`M${f(x0)} ${f(y0)}L${f(x1)} ${f(y1)}`);
+        runFrom = i + 1;
+      }
     }
-    const ticks: Record<string, string[]> = {};
-    const bands: Record<string, string[]> = {};
     if (spec.strategy === "ring" && order.length > 0) {
       const points = ringPoints(order, spec.vnodes);
       points.forEach((pt, i) => {
@@ -71,7 +93,7 @@ export function RingStage({ series, time }: LabStageProps) {
         const [x1, y1] = at(pt.at, R_TICK);
         (ticks[pt.server] ??= []).push(`M${f(x0)} ${f(y0)}L${f(x1)} ${f(y1)}`);
         const prev = points[(i - 1 + points.length) % points.length]!;
-        if (prev.at !== pt.at) (bands[pt.server] ??= []).push(arc(prev.at, pt.at, R_BAND));
+        if (prev.at !== pt.at) (bands[pt.server] ??= []).push(arc(prev.at, pt.at));
       });
     }
     return { order, colourOf, keys, ticks, bands, moved: movedPaths.join("") };
@@ -83,15 +105,17 @@ export function RingStage({ series, time }: LabStageProps) {
   const counts = Object.fromEntries(drawn.order.map((s) => [s, drawn.keys[s]?.length ?? 0]));
   const what =
     p.strategy === "ring"
-      ? `${drawn.order.length} servers, ${p.vnodes} virtual ${p.vnodes === 1 ? "node" : "nodes"} each, ${p.keys} keys`
-      : `${drawn.order.length} servers, ${p.keys} keys placed by ${p.strategy === "modulo" ? "hash mod N" : p.strategy} (no ring: colour shows the owner)`;
+      ? `${drawn.order.length} servers, ${vnodes} virtual ${vnodes === 1 ? "node" : "nodes"} each, ${p.keys} keys`
+      : p.strategy === "range"
+        ? `${drawn.order.length} servers, ${p.keys} keys in name order, each server's range one arc`
+        : `${drawn.order.length} servers, ${p.keys} keys placed by ${p.strategy === "modulo" ? "hash mod N" : p.strategy} (no ring: colour shows the owner)`;
   return (
     <figure className="ring-stage">
       <svg viewBox={`0 0 ${SIZE} ${SIZE}`} role="img" aria-label={`The hash ring: ${what}. Keys per server: ${drawn.order.map((s) => `${s} ${counts[s]}`).join(", ")}`}>
         <circle className="rim" cx={C} cy={C} r={R_KEYS} />
         {drawn.order.map((s) => (
           <g key={s} opacity={dim(s)} style={{ color: drawn.colourOf.get(s) }} onMouseEnter={() => setFocus(s)} onMouseLeave={() => setFocus(null)}>
-            {drawn.bands[s] && <path className="band" d={drawn.bands[s]!.join("")} />}
+            {drawn.bands[s] && <path className="band" transform={`translate(${C} ${C})`} d={drawn.bands[s]!.join("")} />}
             {drawn.ticks[s] && <path className="tick" d={drawn.ticks[s]!.join("")} />}
             {drawn.keys[s] && <path className="key" d={drawn.keys[s]!.join("")} />}
           </g>
@@ -101,7 +125,7 @@ export function RingStage({ series, time }: LabStageProps) {
           {p.keys} keys
         </text>
         <text className="centre small" x={C} y={C + 14} textAnchor="middle">
-          {recent ? `${lastMove!.change}: ${lastMove!.movedKeys} moved` : p.strategy === "ring" ? `${p.vnodes} vnodes a server` : p.strategy}
+          {recent ? `${lastMove!.change}: ${lastMove!.movedKeys} moved` : p.strategy === "ring" ? `${vnodes} vnodes a server${vnodes !== p.vnodes ? " (let go to apply)" : ""}` : p.strategy}
         </text>
       </svg>
       <figcaption>

@@ -6,6 +6,8 @@ import { Slider } from "../../ui/controls/Slider.tsx";
 import type { LabViewProps } from "../ui-types.ts";
 import { keysPerServer, ringServers, strictQuorum, type Ledger } from "./ledger.ts";
 import { STRATEGIES, keyName, placementOf, spread, type Strategy } from "./placement.ts";
+import { hotRangeEnd } from "./params.ts";
+import { previewVnodes, useVnodePreview } from "./preview.ts";
 import { specOf, type ClientView, type ServerView } from "./protocol.ts";
 import { serverColour } from "./stage.tsx";
 import "./view.css";
@@ -13,7 +15,7 @@ import "./view.css";
 /** Every strategy on the same keys and servers: its spread of keys per server, and what one more server would move. */
 function compare(servers: readonly string[], keys: number, vnodes: number): { strategy: Strategy; spread: number; moved: number }[] {
   return STRATEGIES.map((strategy) => {
-    const spec = specOf({ strategy, vnodes, keys, replicas: 3, r: 2, w: 2, sloppy: false, hotKey: 0, interval: 200, writes: 0.5, timeout: 250 }, servers);
+    const spec = specOf({ strategy, vnodes, keys }, servers);
     const now = placementOf(spec);
     const more = placementOf({ ...spec, changes: [...spec.changes, { op: "join", server: "(one more)" }] });
     const count = new Map(now.servers.map((s) => [s, 0]));
@@ -73,11 +75,13 @@ const STRATEGY_NAMES: Record<Strategy, string> = {
 export function RingView({ nodes, act, series }: LabViewProps<ServerView | ClientView>) {
   const ids = useId();
   const [comparing, setComparing] = useState(false);
+  const preview = useVnodePreview((s) => s.vnodes);
   const l = series.ledger as Ledger | undefined;
   if (l === undefined) return null;
   const p = l.params;
   const ring = ringServers(l);
-  const load = keysPerServer(l);
+  const previewing = preview !== null && p.strategy === "ring" && preview !== p.vnodes;
+  const load = keysPerServer(l, previewing ? preview : p.vnodes);
   const max = Math.max(1, ...Object.values(load.perServer));
   const maxReq = Math.max(1, ...ring.map((s) => l.requests[s] ?? 0));
   const taken = new Set(nodes.map((n) => n.id));
@@ -130,7 +134,14 @@ export function RingView({ nodes, act, series }: LabViewProps<ServerView | Clien
             ))}
           </select>
         </label>
-        {p.strategy === "ring" && <Slider label={(v) => `${v} virtual ${v === 1 ? "node" : "nodes"} a server`} min={1} max={1000} step={1} value={p.vnodes} onSettle={(v) => set("vnodes", v)} />}
+        {p.strategy === "ring" && <Slider label={(v) => `${v} virtual ${v === 1 ? "node" : "nodes"} a server`} min={1} max={1000} step={1} value={p.vnodes} onSettle={(v) => set("vnodes", v)} onDraft={previewVnodes} />}
+      </fieldset>
+      <fieldset className="ring-controls">
+        <legend>Workload</legend>
+        <Slider label={(v) => `each client every ${v}–${Math.round(v * 1.5)} ms`} min={20} max={1000} step={10} value={p.interval} onSettle={(v) => set("interval", v)} />
+        <Slider label={(v) => `${Math.round(v * 100)} % writes`} min={0} max={1} step={0.05} value={p.writes} onSettle={(v) => set("writes", v)} />
+        <Slider label={(v) => `${Math.round(v * 100)} % of requests to one hot key`} min={0} max={1} step={0.05} value={p.hotKey} onSettle={(v) => set("hotKey", v)} />
+        <Slider label={(v) => `${Math.round(v * 100)} % to a hot range (the first ${hotRangeEnd(p.keys)} keys)`} min={0} max={1} step={0.05} value={p.hotRange} onSettle={(v) => set("hotRange", v)} />
       </fieldset>
       <fieldset className="ring-controls">
         <legend>Quorum</legend>
@@ -178,7 +189,7 @@ export function RingView({ nodes, act, series }: LabViewProps<ServerView | Clien
       {comparing && <Comparison servers={ring} keys={p.keys} vnodes={p.vnodes} />}
       <table className="ring-load">
         <caption>
-          Keys and requests per server (spread {load.stdDevPct} % of the mean)
+          {previewing ? `Keys per server with ${preview} virtual nodes (spread ${load.stdDevPct} % of the mean): let go to apply` : `Keys and requests per server (spread ${load.stdDevPct} % of the mean)`}
         </caption>
         <thead>
           <tr>

@@ -18,6 +18,8 @@ export interface SliderProps {
   value: number;
   /** The learner settled on a new value. */
   onSettle(value: number): void;
+  /** The value being chosen before it settles, and null once the run has it: for views that preview it. */
+  onDraft?(value: number | null): void;
   className?: string;
 }
 
@@ -28,12 +30,16 @@ export function Slider(p: SliderProps) {
   const latest = useRef({ draft, p });
   latest.current = { draft, p };
 
+  useEffect(() => {
+    latest.current.p.onDraft?.(draft);
+  }, [draft]);
   // Once the run reports the chosen value, show the run's value again.
   useEffect(() => {
     if (draft !== null && draft === p.value && timer.current === null && !pointer.current) setDraft(null);
   }, [p.value, draft]);
   useEffect(() => () => {
     if (timer.current !== null) clearTimeout(timer.current);
+    latest.current.p.onDraft?.(null);
   }, []);
 
   const settle = () => {
