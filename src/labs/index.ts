@@ -1,6 +1,7 @@
 // The registry of labs. The CLI, the workers, the conformance test and the page all read it:
 // adding a lab means adding it here (and its view to views.ts).
 
+import { clocksLab } from "./clocks/index.ts";
 import { gossipLab } from "./gossip/index.ts";
 import { raftLab } from "./raft/index.ts";
 import { ringLab } from "./ring/index.ts";
@@ -9,7 +10,7 @@ import { parseScenario, type LoadResult } from "../scenario/schema.ts";
 import type { Scenario } from "../scenario/types.ts";
 import type { Lab } from "./types.ts";
 
-export const labs: readonly Lab[] = [gossipLab, raftLab, ringLab];
+export const labs: readonly Lab[] = [gossipLab, raftLab, ringLab, clocksLab];
 
 export function labById(id: string): Lab | undefined {
   return labs.find((l) => l.id === id);
