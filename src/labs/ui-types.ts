@@ -37,7 +37,12 @@ export interface LabStageProps<V extends { status: string } = NodeView> {
 export interface LabUi<V extends { status: string } = NodeView> {
   View: ComponentType<LabViewProps<V>>;
   /** The lab's own stage (a ring, a space-time diagram), shown beside the network view or instead of it. */
-  stage?: { title: string; Stage: ComponentType<LabStageProps<V>> };
+  stage?: {
+    title: string;
+    Stage: ComponentType<LabStageProps<V>>;
+    /** What the lab opens with: its own stage alone, or beside the network (default: the network). */
+    opens?: "stage" | "both";
+  };
 }
 
 /** A lab's page half, written against its own node view; the registry holds every lab's alike. */

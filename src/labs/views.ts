@@ -2,6 +2,9 @@
 // (index.ts) so the CLI, the workers and the store never load React; tests/layers.test.ts
 // checks that every lab has its entry here.
 
+import type { ClocksView as ClocksNodeView } from "./clocks/protocol.ts";
+import { ClocksStage } from "./clocks/stage.tsx";
+import { ClocksView } from "./clocks/view.tsx";
 import { AgreementStage } from "./gossip/stage.tsx";
 import { GossipView } from "./gossip/view.tsx";
 import { RaftView } from "./raft/view.tsx";
@@ -17,4 +20,5 @@ export const labViews: Record<string, LabUi> = {
   gossip: labUi<GossipNodeView>({ View: GossipView, stage: { title: "Agreement", Stage: AgreementStage } }),
   raft: { View: RaftView },
   ring: labUi<ServerView | ClientView>({ View: RingView, stage: { title: "Ring", Stage: RingStage } }),
+  clocks: labUi<ClocksNodeView>({ View: ClocksView, stage: { title: "Space-time", Stage: ClocksStage, opens: "stage" } }),
 };

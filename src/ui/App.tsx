@@ -145,7 +145,13 @@ function LabScreen() {
   const [drawers, setDrawers] = useState<Record<Drawer, boolean>>({ faults: false, narration: false });
   const ui = labViews[lab.id];
   // Which view fills the stage: the network, the lab's own stage, or both side by side.
-  const [shown, setShown] = useState<"network" | "stage" | "both">("network");
+  const [shown, setShown] = useState<"network" | "stage" | "both">(ui?.stage?.opens ?? "network");
+  // Each lab opens with its own choice; the learner's switch holds while they stay in the lab.
+  const [shownFor, setShownFor] = useState(lab.id);
+  if (shownFor !== lab.id) {
+    setShownFor(lab.id);
+    setShown(ui?.stage?.opens ?? "network");
+  }
   const stage = ui?.stage;
   const view = stage === undefined ? "network" : shown;
   const toggle = (d: Drawer) => setDrawers((o) => ({ ...o, [d]: !o[d] }));

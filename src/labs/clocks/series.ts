@@ -39,6 +39,8 @@ export type Spacetime = {
   sends: Record<string, number>;
   /** Deliveries whose physical receive reading is before the send's. */
   anomalies: number;
+  /** The scenario's end, for the diagram's time axis. */
+  until: number;
 };
 
 /** Read a trace event of kind "clock" as the lab wrote it. */
@@ -61,7 +63,7 @@ export function clockEvent(e: TraceEvent): ClockEvent {
 }
 
 export function newSpacetime(ctx: { scenario: import("../../scenario/types.ts").Scenario; params: Readonly<Record<string, unknown>> }): Spacetime {
-  return { skews: newSkews(ctx.scenario), params: { ...(ctx.params as ClocksParams) }, events: [], sends: {}, anomalies: 0 };
+  return { skews: newSkews(ctx.scenario), params: { ...(ctx.params as ClocksParams) }, events: [], sends: {}, anomalies: 0, until: ctx.scenario.until };
 }
 
 export function spacetimeStep(s: Spacetime, e: TraceEvent): void {

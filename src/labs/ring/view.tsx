@@ -122,7 +122,7 @@ export function RingView({ nodes, act, series }: LabViewProps<ServerView | Clien
           </label>
         )}
       </div>
-      <fieldset className="ring-controls">
+      <fieldset className="lab-controls ring-controls">
         <legend>Placement</legend>
         <label>
           Strategy{" "}
@@ -136,14 +136,14 @@ export function RingView({ nodes, act, series }: LabViewProps<ServerView | Clien
         </label>
         {p.strategy === "ring" && <Slider label={(v) => `${v} virtual ${v === 1 ? "node" : "nodes"} a server`} min={1} max={1000} step={1} value={p.vnodes} onSettle={(v) => set("vnodes", v)} onDraft={previewVnodes} />}
       </fieldset>
-      <fieldset className="ring-controls">
+      <fieldset className="lab-controls ring-controls">
         <legend>Workload</legend>
         <Slider label={(v) => `each client every ${v}–${Math.round(v * 1.5)} ms`} min={20} max={1000} step={10} value={p.interval} onSettle={(v) => set("interval", v)} />
         <Slider label={(v) => `${Math.round(v * 100)} % writes`} min={0} max={1} step={0.05} value={p.writes} onSettle={(v) => set("writes", v)} />
         <Slider label={(v) => `${Math.round(v * 100)} % of requests to one hot key`} min={0} max={1} step={0.05} value={p.hotKey} onSettle={(v) => set("hotKey", v)} />
         <Slider label={(v) => `${Math.round(v * 100)} % to a hot range (the first ${hotRangeEnd(p.keys)} keys)`} min={0} max={1} step={0.05} value={p.hotRange} onSettle={(v) => set("hotRange", v)} />
       </fieldset>
-      <fieldset className="ring-controls">
+      <fieldset className="lab-controls ring-controls">
         <legend>Quorum</legend>
         {quorum("replicas", "replicas")} {quorum("r", "r")} {quorum("w", "w")}{" "}
         <label>
@@ -151,7 +151,7 @@ export function RingView({ nodes, act, series }: LabViewProps<ServerView | Clien
         </label>
         <p className="hint">{strictQuorum(p) ? `r + w = ${p.r + p.w} > ${p.replicas}: every read meets the last acknowledged write.` : p.sloppy ? "Sloppy: writes go to whichever servers answer; reads may be stale." : `r + w = ${p.r + p.w} ≤ ${p.replicas}: a read can miss an acknowledged write.`}</p>
       </fieldset>
-      <dl className="ring-counters">
+      <dl className="lab-counters ring-counters">
         <div>
           <dt>writes acknowledged</dt>
           <dd>
