@@ -1,6 +1,6 @@
 // The headless runner: the same scenarios on the same engine, from a terminal.
 //
-//   splitbrain run <scenario.json | URL | -> [--until ms] [--host inprocess|worker] [--trace file.jsonl] [--json]
+//   splitbrain run <scenario.json | URL | -> [--until ms] [--host inprocess|worker] [--trace file.jsonl] [--shiviz file.log] [--json]
 //   splitbrain labs [--json]
 //   splitbrain scenario <lab> [name]
 //   splitbrain url <scenario.json | URL | -> [--base URL]
@@ -8,17 +8,18 @@
 //
 // `url` prints `<site>#s=<payload>`; the site is SITE_BASE (src/scenario/site.ts), which is
 // empty, so the link is the relative `#s=<payload>`, unless --base or SPLITBRAIN_BASE says
-// otherwise. `run` and `decode` take a full link or the bare `#s=<payload>`.
+// otherwise. `run` and `decode` take a full link or the bare `#s=<payload>`. `run --shiviz`
+// writes the run's vector clocks as a log for ShiViz (labs whose nodes keep them: clocks).
 //
 // Exit codes: 0 all checks pass, 1 a check found violations, 2 bad input (one line on
 // stderr, never a stack trace), 3 the run itself broke (a worker died or hung).
 
 import { createHash, type Hash } from "node:crypto";
-import { closeSync, openSync, readFileSync, writeSync } from "node:fs";
+import { closeSync, openSync, readFileSync, writeFileSync, writeSync } from "node:fs";
 import { parseArgs, type ParseArgsConfig } from "node:util";
 import { Watch } from "../labs/checking.ts";
 import { labById, labs, loadScenario, runConfig } from "../labs/index.ts";
-import type { Violation } from "../labs/types.ts";
+import type { Lab, Violation } from "../labs/types.ts";
 import { startInProcess } from "../runtime/inprocess-host.ts";
 import { spawnNodeWorker } from "../runtime/spawn-node.ts";
 import type { HostKind, Run } from "../runtime/types.ts";
@@ -40,7 +41,7 @@ export interface Io {
 class InputError extends Error {}
 
 const USAGE = `usage:
-  splitbrain run <scenario.json | URL | -> [--until ms] [--host inprocess|worker] [--trace file.jsonl] [--json]
+  splitbrain run <scenario.json | URL | -> [--until ms] [--host inprocess|worker] [--trace file.jsonl] [--shiviz file.log] [--json]
   splitbrain labs [--json]
   splitbrain scenario <lab> [name]
   splitbrain url <scenario.json | URL | -> [--base URL]
@@ -48,7 +49,9 @@ const USAGE = `usage:
 
   url prints ${SITE_BASE === "" ? "the relative link #s=<payload>: paste it after the playground's address" : `${SITE_BASE}#s=<payload>`};
   --base URL (or SPLITBRAIN_BASE=URL) puts URL in front instead. run and decode take either form;
-  quote a link in the shell ("#s=…"), or the shell reads it as a comment.`;
+  quote a link in the shell ("#s=…"), or the shell reads it as a comment.
+  --shiviz writes the run's vector clocks as a log for ShiViz (https://bestchai.bitbucket.io/shiviz/),
+  for a lab whose nodes keep them (${labs.filter((l) => l.shiviz !== undefined).map((l) => l.id).join(", ")}).`;
 
 export async function main(argv: string[], io: Io): Promise<number> {
   try {
@@ -150,6 +153,7 @@ async function runCommand(argv: string[], io: Io): Promise<number> {
       until: { type: "string" },
       host: { type: "string" },
       trace: { type: "string" },
+      shiviz: { type: "string" },
       json: { type: "boolean" },
     },
     [1, 1],
@@ -162,7 +166,7 @@ async function runCommand(argv: string[], io: Io): Promise<number> {
     until = Number(values.until);
     if (!Number.isFinite(until) || until < 0 || until > 86_400_000) throw new InputError(`--until must be a time in ms between 0 and 86400000`);
   }
-  const summary = await execute(scenario, params, { until, host, traceFile: values.trace });
+  const summary = await execute(scenario, params, { until, host, traceFile: values.trace, shivizFile: values.shiviz });
   io.out(values.json ? JSON.stringify(summary) : formatSummary(summary));
   return summary.checks.some((c) => c.violations.length > 0) ? 1 : 0;
 }
@@ -173,6 +177,8 @@ export interface ExecuteOptions {
   host?: HostKind;
   /** Write the trace's JSON lines to this file as the run goes. */
   traceFile?: string | undefined;
+  /** Write the run's vector clocks as a ShiViz log to this file at the end (Lab.shiviz). */
+  shivizFile?: string | undefined;
 }
 
 /** Events a slice of the run should hold about: small enough to die young, large enough to batch. */
@@ -193,7 +199,8 @@ const SLICE_EVENTS = 2048;
 export async function execute(scenario: Scenario, params: Record<string, unknown>, options: ExecuteOptions = {}): Promise<Summary> {
   const until = options.until ?? scenario.until;
   const lab = labById(scenario.lab)!;
-  const file = options.traceFile === undefined ? undefined : openTraceFile(options.traceFile);
+  const shiviz = options.shivizFile === undefined ? undefined : shivizExport(lab, options.shivizFile);
+  const file = options.traceFile === undefined ? undefined : openWritable(options.traceFile, "the trace");
   try {
     // Only the first hasher (the running one) writes the file; a trace makes others only to
     // rehash a prefix, which a run straight through never does.
@@ -210,8 +217,10 @@ export async function execute(scenario: Scenario, params: Record<string, unknown
     try {
       const checks = lab.checks;
       // The same incremental checks the page runs live (labs/checking.ts), fed slice by slice.
-      // The lab's reducers too, when it sums its run up from them (the ring lab's load and moves).
-      const watch = new Watch(checks, lab.summarize === undefined ? [] : (lab.reducers ?? []), { scenario, params });
+      // The lab's reducers too, when it sums its run up from them (the ring lab's load and moves)
+      // or exports it (the clocks lab's events, for ShiViz): no other lab keeps its run for this.
+      const folds = lab.summarize !== undefined || shiviz !== undefined;
+      const watch = new Watch(checks, folds ? (lab.reducers ?? []) : [], { scenario, params });
       const started = performance.now();
       let at = run.engine.now;
       let slice = Math.min(100, until);
@@ -251,6 +260,7 @@ export async function execute(scenario: Scenario, params: Record<string, unknown
         for (const key of Object.keys(figures)) if (!(key in summary)) summary[key] = figures[key];
         summary.figures = Object.keys(figures).filter((k) => summary[k] === figures[k]);
       }
+      shiviz?.write(watch.allSeries());
       return summary;
     } finally {
       run.close();
@@ -274,11 +284,31 @@ function nativeSha256(fd?: number): Hasher {
   return wrap(createHash("sha256"), fd);
 }
 
-function openTraceFile(file: string): number {
+/** The --shiviz file, refused before the run for a lab without vector clocks. */
+function shivizExport(lab: Lab, file: string): { write(series: Readonly<Record<string, unknown>>): void } {
+  const log = lab.shiviz;
+  if (log === undefined) {
+    const able = labs.filter((l) => l.shiviz !== undefined).map((l) => l.id);
+    throw new InputError(`--shiviz needs a lab whose nodes keep vector clocks (${able.join(", ")}); the ${lab.id} lab's do not`);
+  }
+  // Opened now, so that a path that cannot be written is bad input before a long run, not after.
+  closeSync(openWritable(file, "the ShiViz log"));
+  return {
+    write(series) {
+      try {
+        writeFileSync(file, log(series));
+      } catch (err) {
+        throw new InputError(`cannot write the ShiViz log to "${file}": ${err instanceof Error ? err.message : String(err)}`);
+      }
+    },
+  };
+}
+
+function openWritable(file: string, what: string): number {
   try {
     return openSync(file, "w");
   } catch (err) {
-    throw new InputError(`cannot write the trace to "${file}": ${err instanceof Error ? err.message : String(err)}`);
+    throw new InputError(`cannot write ${what} to "${file}": ${err instanceof Error ? err.message : String(err)}`);
   }
 }
 

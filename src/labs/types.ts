@@ -75,6 +75,11 @@ export interface Lab {
   checks: Check[];
   /** The lab's own figures of a finished run, from its reducers' states (by id): the CLI prints them. */
   summarize?(series: Readonly<Record<string, unknown>>): Record<string, unknown>;
+  /**
+   * The run as a log for ShiViz (the vector-clock visualizer), from its reducers' states: for a
+   * lab whose nodes keep vector clocks. The CLI writes it with `run --shiviz <file>`.
+   */
+  shiviz?(series: Readonly<Record<string, unknown>>): string;
   /** Fold the run into what the lab's stage draws, live and across seeks (checking.ts). */
   reducers?: Reducer[];
   /** Gallery scenarios; the first is the lab's default. Each has a unique `name`. */

@@ -6,6 +6,7 @@ import { clocksParams } from "./params.ts";
 import { clocks, type ClocksView } from "./protocol.ts";
 import { scenarios } from "./scenarios.ts";
 import { lostWrites, spacetime, type Spacetime } from "./series.ts";
+import { shivizLog } from "./shiviz.ts";
 
 export const clocksLab = defineLab<ClocksView>({
   id: "clocks",
@@ -32,6 +33,7 @@ export const clocksLab = defineLab<ClocksView>({
       maxHlcAheadMs: s.events.reduce((m, e) => Math.max(m, e.hlc.l - e.pt), 0),
     };
   },
+  shiviz: (series) => shivizLog((series.spacetime as Spacetime).events),
   scenarios,
   lesson,
 });
