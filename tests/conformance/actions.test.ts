@@ -17,6 +17,7 @@ import { Player } from "../../src/store/player.ts";
 /** Per lab: a command its nodes understand, a param change that alters the run, and one of each of its own actions. */
 const LAB_ACTIONS: Record<string, { cmd: unknown; param: [string, unknown]; field?: [string, unknown]; own?: ActionAt[] }> = {
   gossip: { cmd: { inc: 2 }, param: ["interval", 70], own: [{ do: "count-all", by: 3 }] },
+  clocks: { cmd: "write", param: ["order", "hlc"] },
   ring: { cmd: { drain: false }, param: ["sloppy", true], own: [{ do: "add-server", node: "s9" }, { do: "remove-server", node: "s2" }] },
   raft: {
     cmd: { client: "c9", seq: 1, op: "set z=9" },

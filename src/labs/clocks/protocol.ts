@@ -44,6 +44,9 @@ export type ClocksMsg = {
   write?: Write;
 };
 
+/** What the learner can ask a node to do now (the panel's buttons). */
+export type ClocksCmd = "local" | "write" | { send: string };
+
 export type ClocksView = { status: "up"; lamport: number; vc: VC; hlc: Hlc; pt: number; register: Write | null };
 
 const params = (ctx: Ctx) => ctx.params as ClocksParams;
@@ -73,7 +76,33 @@ function schedule(ctx: Ctx): Effect {
 
 const fresh = (): ClocksState => ({ lamport: 0, vc: {}, hlc: { l: 0, c: 0 }, sent: 0, written: 0, register: null, pt: 0 });
 
-export const clocks: Protocol<ClocksState, ClocksMsg, unknown, ClocksView> = {
+/** One event of a node's own: a local event, a chat message to one peer, or a write sent to every peer. */
+type Act = "local" | "write" | { send: string };
+
+function act(state: ClocksState, what: Act, ctx: Ctx): { state: ClocksState; effects: Effect[] } {
+  let s = tick(state, ctx);
+  if (what === "local") return step(s, [observe(s, "local", {})]);
+  const id = `${ctx.self}.${s.sent + 1}`;
+  s = { ...s, sent: s.sent + 1 };
+  const msg: ClocksMsg = { type: "chat", id, lamport: s.lamport, vc: s.vc, hlc: s.hlc, pt: s.pt };
+  const effects: Effect[] = [];
+  let to: string[];
+  if (what === "write") {
+    const w: Write = { value: `${ctx.self}:${s.written + 1}`, by: ctx.self, pt: s.pt, hlc: s.hlc };
+    s = { ...s, written: s.written + 1, register: s.register === null ? w : later(w, s.register, params(ctx).order) };
+    msg.type = "write";
+    msg.write = w;
+    to = [...ctx.peers];
+    effects.push(observe(s, "send", { id, to, write: w.value }));
+  } else {
+    to = [what.send];
+    effects.push(observe(s, "send", { id, to }));
+  }
+  for (const peer of to) effects.push({ type: "send", to: peer, msg });
+  return step(s, effects);
+}
+
+export const clocks: Protocol<ClocksState, ClocksMsg, ClocksCmd, ClocksView> = {
   init(ctx, persisted) {
     const kept = persisted as ClocksState | undefined;
     const s = kept === undefined ? fresh() : { ...kept };
@@ -84,30 +113,10 @@ export const clocks: Protocol<ClocksState, ClocksMsg, unknown, ClocksView> = {
   onTimer(state, _name, ctx) {
     const p = params(ctx);
     const draw = ctx.rng.next();
-    let s = tick(state, ctx);
-    const effects: Effect[] = [];
-    if (ctx.peers.length > 0 && draw < p.sends + p.writes) {
-      const id = `${ctx.self}.${s.sent + 1}`;
-      s = { ...s, sent: s.sent + 1 };
-      const msg: ClocksMsg = { type: "chat", id, lamport: s.lamport, vc: s.vc, hlc: s.hlc, pt: s.pt };
-      let to: string[];
-      if (draw < p.sends) {
-        to = [ctx.peers[ctx.rng.int(0, ctx.peers.length - 1)]!];
-        effects.push(observe(s, "send", { id, to }));
-      } else {
-        const w: Write = { value: `${ctx.self}:${s.written + 1}`, by: ctx.self, pt: s.pt, hlc: s.hlc };
-        s = { ...s, written: s.written + 1, register: s.register === null ? w : later(w, s.register, p.order) };
-        msg.type = "write";
-        msg.write = w;
-        to = [...ctx.peers];
-        effects.push(observe(s, "send", { id, to, write: w.value }));
-      }
-      for (const peer of to) effects.push({ type: "send", to: peer, msg });
-    } else {
-      effects.push(observe(s, "local", {}));
-    }
-    effects.push(schedule(ctx));
-    return step(s, effects);
+    const what: Act = ctx.peers.length === 0 || draw >= p.sends + p.writes ? "local" : draw < p.sends ? { send: ctx.peers[ctx.rng.int(0, ctx.peers.length - 1)]! } : "write";
+    const out = act(state, what, ctx);
+    out.effects.push(schedule(ctx));
+    return out;
   },
 
   onMessage(state, from, msg, ctx) {
@@ -124,8 +133,11 @@ export const clocks: Protocol<ClocksState, ClocksMsg, unknown, ClocksView> = {
     return step(s, [observe(s, "deliver", { id: msg.id, from })]);
   },
 
-  onCommand(state) {
-    return step(state);
+  /** The learner's own events: `"local"`, `"write"`, or `{ send: "<peer>" }`. */
+  onCommand(state, cmd, ctx) {
+    if (cmd === "local" || cmd === "write") return act(state, cmd, ctx);
+    if (typeof cmd === "object" && cmd !== null && "send" in cmd && ctx.peers.includes(String(cmd.send))) return act(state, { send: String(cmd.send) }, ctx);
+    return step(state, [{ type: "note", text: `${ctx.self} does not know the command ${JSON.stringify(cmd)}` }]);
   },
 
   persist(state) {

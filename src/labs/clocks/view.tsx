@@ -67,7 +67,7 @@ export function ClocksView({ nodes, act, series, time }: LabViewProps<ClocksView
       </table>
       <p className="hint">True time is {secs(time)} s; no node can read it.</p>
       <fieldset className="lab-controls clocks-skew">
-        <legend>Skew a clock</legend>
+        <legend>Each node: skew its clock, or make it act now</legend>
         {s.skews.nodes.map((n) => {
           const c = s.skews.clock[n] ?? {};
           const offset = c.offset ?? 0;
@@ -92,6 +92,12 @@ export function ClocksView({ nodes, act, series, time }: LabViewProps<ClocksView
               />
               <button type="button" onClick={() => set(`nodes.${n}.clock.offset`, offset - STEP_BACK)}>
                 Step {n} back {STEP_BACK} ms
+              </button>
+              <button type="button" onClick={() => act({ do: "command", node: n, cmd: "local" })}>
+                Local event at {n}
+              </button>
+              <button type="button" onClick={() => act({ do: "command", node: n, cmd: "write" })}>
+                {n} writes
               </button>
             </div>
           );
