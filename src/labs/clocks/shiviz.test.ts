@@ -1,8 +1,13 @@
 // The clocks lab's ShiViz export, read back as ShiViz reads it (shiviz-reader.ts): gallery runs,
-// every kind of event's description, node ids ShiViz could not take as they are, each held to
-// every rule; and the rules themselves, shown to catch the logs ShiViz refuses.
+// every kind of event's description, node ids ShiViz could not take as they are, and random runs
+// (skewed, drifting and stepped clocks, loss, duplication, partitions, crashes and restarts),
+// each held to every rule; and the rules themselves, shown to catch the logs ShiViz refuses.
+// Properties use the suite's fixed fast-check seed (tests/fast-check-seed.ts).
 
+import fc from "fast-check";
 import { describe, expect, it } from "vitest";
+import { clocksScenarioArb, loaded } from "../../../tests/property/clocks-scenarios.ts";
+import { Simulation } from "../../sim/simulation.ts";
 import type { TraceEvent } from "../../sim/trace.ts";
 import { labKit } from "../testing.ts";
 import { clocksLab } from "./index.ts";
@@ -137,4 +142,27 @@ describe("the rules the export is held to", () => {
       if (shiviz !== null) expect(readShiviz(log).problems.join("\n")).toContain(shiviz);
     });
   }
+});
+
+describe("random clocks-lab runs exported for ShiViz", () => {
+  it("break none of its rules: skewed, drifting and stepped clocks, loss, duplication, partitions, crashes, awkward node ids", () => {
+    const arb = clocksScenarioArb({ until: [1_500, 5_000], interval: [25, 400], awkwardIds: true });
+    fc.assert(
+      fc.property(arb, (drawn) => {
+        const { scenario, params } = loaded(drawn);
+        const sim = new Simulation(scenario, clocksLab.protocol, params, undefined, clocksLab.actions);
+        sim.runUntil(scenario.until);
+        const trace = sim.engine.trace.events;
+        const events = clockEvents(trace);
+        expect(events.length).toBeGreaterThan(0);
+        const log = shivizFromTrace(trace);
+        expect(exportBreaks(log, events)).toEqual([]);
+        // What the CLI writes, from the lab's series, is the same log.
+        const series = newSpacetime({ scenario, params });
+        for (const e of trace) spacetimeStep(series, e);
+        expect(clocksLab.shiviz!({ spacetime: series })).toBe(log);
+      }),
+      { numRuns: 40 },
+    );
+  });
 });
