@@ -11,7 +11,10 @@ import type { AddressInfo } from "node:net";
 import { extname, join, resolve, sep } from "node:path";
 import { fileURLToPath } from "node:url";
 import { chromium, type Browser, type BrowserContext, type BrowserContextOptions, type LaunchOptions, type Page } from "playwright-core";
-import { afterAll } from "vitest";
+import { afterAll, expect } from "vitest";
+import { labs, runConfig } from "../../src/labs/index.ts";
+import { startInProcess } from "../../src/runtime/inprocess-host.ts";
+import { decodeLink } from "../../src/scenario/codec.ts";
 
 export const DIST = fileURLToPath(new URL("../../dist/", import.meta.url));
 
@@ -183,3 +186,14 @@ export function browserSession(dir: () => Promise<string> = async () => DIST): S
     },
   };
 }
+
+/** The page's live run equals a fresh in-process run of its own link, at the time it shows. */
+export async function matchesLink(page: Page): Promise<void> {
+  const t = await page.evaluate(() => window.splitbrain!.time());
+  const loaded = decodeLink(await page.evaluate(() => window.splitbrain!.link()), labs);
+  if (!loaded.ok) throw new Error(loaded.error);
+  const run = startInProcess(runConfig(loaded.scenario, loaded.params));
+  await run.advance(t);
+  expect(await page.evaluate(() => window.splitbrain!.traceHash())).toBe(run.engine.trace.hash());
+}
+

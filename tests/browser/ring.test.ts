@@ -4,27 +4,14 @@
 
 import type { Page } from "playwright-core";
 import { describe, expect, test } from "vitest";
-import { labs, runConfig } from "../../src/labs/index.ts";
-import { startInProcess } from "../../src/runtime/inprocess-host.ts";
-import { decodeLink } from "../../src/scenario/codec.ts";
 import type {} from "../../src/ui/api.ts";
-import { browserSession, openPage } from "./harness.ts";
+import { browserSession, matchesLink, openPage } from "./harness.ts";
 
 const session = browserSession();
 
 const open = (hash: string) => openPage(session, hash);
 
 const time = (page: Page) => page.evaluate(() => window.splitbrain!.time());
-
-/** The page's live run equals a fresh in-process run of its own link, at the time it shows. */
-async function matchesLink(page: Page): Promise<void> {
-  const t = await time(page);
-  const loaded = decodeLink(await page.evaluate(() => window.splitbrain!.link()), labs);
-  if (!loaded.ok) throw new Error(loaded.error);
-  const run = startInProcess(runConfig(loaded.scenario, loaded.params));
-  await run.advance(t);
-  expect(await page.evaluate(() => window.splitbrain!.traceHash())).toBe(run.engine.trace.hash());
-}
 
 describe("the ring lab in the page", () => {
   test("a server joins live: the moved-keys counter, keys travelling, the ring and the slider, and the run equals its link", async () => {

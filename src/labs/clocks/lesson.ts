@@ -8,8 +8,8 @@ export const lesson: LessonStep[] = [
     scenario: "causality",
     text:
       "Three nodes with good clocks chat and write a shared register for 15 s: 127 events. Whenever one event happened before another — 7,608 pairs — its Lamport timestamp is smaller. " +
-      "But Lamport numbers every event, so it orders concurrent events too: n2's first send has Lamport 1 and n1's first send Lamport 3, though neither could know of the other, and 319 of the 393 concurrent pairs get different numbers. " +
-      "Vector clocks tell: [n2:1] and [n1:2 n3:1], neither below the other. Try: click n2's first send, then n1's first send, and read the comparison.",
+      "But Lamport numbers every event, so it orders concurrent events too: n2's first send has Lamport 1 and n1's first, a write, Lamport 3, though neither could know of the other, and 319 of the 393 concurrent pairs get different numbers. " +
+      "Vector clocks tell: [n2:1] and [n1:2 n3:1], neither below the other. Try: click n2's first send, then n1's first write, and read the comparison.",
   },
   {
     title: "A fast clock: received before it was sent",

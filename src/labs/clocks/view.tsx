@@ -8,7 +8,7 @@ import type { LabViewProps } from "../ui-types.ts";
 import { readClock } from "./clocks.ts";
 import type { ClocksView } from "./protocol.ts";
 import { lostWrites, type Spacetime } from "./series.ts";
-const shivizLog = (_e: unknown) => ""; // TODO-SHIVIZ
+import { shivizLog } from "./shiviz.ts";
 import { localAt } from "./skews.ts";
 import "./view.css";
 
