@@ -1,9 +1,10 @@
 // Random clocks-lab runs for property tests: 2–5 nodes in lanes (all in reach), each clock
 // with a random offset, drift and step, the scenario's params drawn (sends and writes shares,
 // the register's order, the HLC rule unless fixed, the clocks' resolution), a faulty network
-// (latency, loss, duplication, reordering), and a timeline of partitions, crashes, restarts and
-// clock changes mid-run (`set nodes.<id>.clock.offset|drift|step`). Each scenario is loaded as
-// a link would be (`loadScenario`), so it is one a learner could make.
+// (latency, loss, duplication, reordering), and a timeline of partitions, crashes, restarts,
+// clock changes mid-run (`set nodes.<id>.clock.offset|drift|step`) and the learner's own events
+// (commands: a local event, a write, a message to a peer, or to itself, which the node refuses).
+// Each scenario is loaded as a link would be (`loadScenario`), so it is one a learner could make.
 
 import fc from "fast-check";
 import { loadScenario } from "../../src/labs/index.ts";
@@ -29,11 +30,15 @@ export type ClocksRunOptions = {
   actions?: number;
 };
 
+/** Clocks a few ms apart as often as seconds apart: the HLC's bounds are tightest on good clocks. */
+const offsetArb = fc.oneof(fc.integer({ min: -20, max: 20 }), fc.integer({ min: -3_000, max: 3_000 }));
+const driftArb = fc.oneof(fc.double({ min: -0.001, max: 0.001, noNaN: true, noDefaultInfinity: true }), fc.double({ min: -0.2, max: 0.2, noNaN: true, noDefaultInfinity: true }));
+
 const skewArb = (until: number): fc.Arbitrary<ClockSkew> =>
   fc.record(
     {
-      offset: fc.integer({ min: -3_000, max: 3_000 }),
-      drift: fc.double({ min: -0.2, max: 0.2, noNaN: true, noDefaultInfinity: true }),
+      offset: offsetArb,
+      drift: driftArb,
       step: fc.record({ at: fc.integer({ min: 0, max: until }), by: fc.integer({ min: -2_000, max: 2_000 }) }),
     },
     { requiredKeys: [] },
@@ -43,12 +48,19 @@ function clockChange(ids: string[], until: number): fc.Arbitrary<Action> {
   const t = fc.integer({ min: 0, max: until });
   const node = fc.constantFrom(...ids);
   return fc.oneof(
-    fc.record({ t, node, value: fc.integer({ min: -3_000, max: 3_000 }) }).map(({ t, node, value }): Action => ({ t, do: "set", path: `nodes.${node}.clock.offset`, value })),
-    fc.record({ t, node, value: fc.double({ min: -0.2, max: 0.2, noNaN: true, noDefaultInfinity: true }) }).map(({ t, node, value }): Action => ({ t, do: "set", path: `nodes.${node}.clock.drift`, value })),
+    fc.record({ t, node, value: offsetArb }).map(({ t, node, value }): Action => ({ t, do: "set", path: `nodes.${node}.clock.offset`, value })),
+    fc.record({ t, node, value: driftArb }).map(({ t, node, value }): Action => ({ t, do: "set", path: `nodes.${node}.clock.drift`, value })),
     fc
       .record({ t, node, at: fc.integer({ min: 0, max: until }), by: fc.integer({ min: -2_000, max: 2_000 }) })
       .map(({ t, node, at, by }): Action => ({ t, do: "set", path: `nodes.${node}.clock.step`, value: { at, by } })),
   );
+}
+
+/** A learner's own event at a node, from the panel: a local event, a write, a message to a peer. */
+function learnerEvent(ids: string[], until: number): fc.Arbitrary<Action> {
+  return fc
+    .record({ t: fc.integer({ min: 0, max: until }), node: fc.constantFrom(...ids), cmd: fc.oneof(fc.constantFrom("local", "write"), fc.constantFrom(...ids).map((to) => ({ send: to }))) })
+    .map(({ t, node, cmd }): Action => ({ t, do: "command", node, cmd }));
 }
 
 export function clocksScenarioArb(o: ClocksRunOptions): fc.Arbitrary<Scenario> {
@@ -71,7 +83,7 @@ export function clocksScenarioArb(o: ClocksRunOptions): fc.Arbitrary<Scenario> {
           hlc: o.hlc === undefined ? fc.constantFrom("paper", "naive") : fc.constant(o.hlc),
           resolution: fc.constantFrom(1, 1, 7, 50, 100),
           network: networkArb({ maxLatency: 150, maxJitter: 150, worst: 0.3 }),
-          timeline: fc.array(fc.oneof(faultArb(ids, until), clockChange(ids, until)), { maxLength: o.actions ?? 8 }),
+          timeline: fc.array(fc.oneof(faultArb(ids, until), clockChange(ids, until), learnerEvent(ids, until)), { maxLength: o.actions ?? 8 }),
         }).map((d): Scenario => {
           const nodes = ids.map((id, i): NodeSpec => {
             const node: NodeSpec = { id, x: 0.5, y: Math.round((1000 * (i + 0.5)) / n) / 1000 };
