@@ -36,6 +36,11 @@ async function expectRunning(page: Page, what: string): Promise<void> {
   await expect
     .poll(() => api(page, () => window.splitbrain!.time()), { message: `${what}: time advances`, timeout: 20_000 })
     .toBeGreaterThan(t0 + 50);
+  // A lab's first events may come a few hundred virtual ms in (the clocks lab's nodes act at
+  // drawn moments): a live run shows them soon, a dead one never.
+  await expect
+    .poll(() => api(page, () => window.splitbrain!.traceHash()), { message: `${what}: events appear`, timeout: 20_000 })
+    .not.toBe(EMPTY_TRACE);
   const state = await api(page, () => ({
     playing: window.splitbrain!.playing(),
     hash: window.splitbrain!.traceHash(),

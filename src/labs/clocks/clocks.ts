@@ -71,5 +71,6 @@ export function readClock(now: number, tick: number): number {
   return Math.floor(now / tick) * tick;
 }
 
-export const hlcText = (h: Hlc) => `(${h.l}, ${h.c})`;
+/** `(l, c)`; "—" before a node's first event (l = −∞). */
+export const hlcText = (h: Hlc) => (Number.isFinite(h.l) ? `(${h.l}, ${h.c})` : "—");
 export const vcText = (vc: VC) => `[${Object.entries(vc).map(([k, n]) => `${k}:${n}`).join(" ")}]`;

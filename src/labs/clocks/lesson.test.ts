@@ -93,12 +93,12 @@ describe("the clocks lesson", () => {
     expect(lostWrites(series(tried("lww")).events, "hlc")).toHaveLength(0);
   });
 
-  it("naive-hlc: flagged at 94 ms (l 300, clock 0, ε 250), 25.5 s ahead by 10 s; Try the paper's: 200 ms, c ≤ 8, no violation", () => {
+  it("naive-hlc: flagged at 125 ms (l 400, clock 100, ε 250), 25.4 s ahead by 10 s; Try the paper's: 200 ms, c ≤ 8, no violation", () => {
     const r = play(gallery("naive-hlc"));
     const found = violations(r);
-    expect(found[0]).toMatchObject({ check: "hlc-bounds", message: "n1's HLC l = 300 is 300 ms ahead of its physical clock 0, past ε = 250 ms" });
-    expect(Math.round(found[0]!.t)).toBe(94);
-    expect(ahead(series(r))).toBe(25_500);
+    expect(found[0]).toMatchObject({ check: "hlc-bounds", message: "n1's HLC l = 400 is 300 ms ahead of its physical clock 100, past ε = 250 ms" });
+    expect(Math.round(found[0]!.t)).toBe(125);
+    expect(ahead(series(r))).toBe(25_400);
     const t = tried("naive-hlc");
     const ts = series(t);
     expect(ahead(ts)).toBe(200);

@@ -41,7 +41,7 @@ export const lesson: LessonStep[] = [
     scenario: "naive-hlc",
     text:
       "Clocks here tick every 100 ms while each node acts every 40 to 60 ms, and the HLC runs the paper's first, naive rule: with no counter, every event the clock has not moved past bumps l by one tick. " +
-      "l creeps ahead: the check flags n1 at 94 ms, l = 300 against a clock reading 0 (ε = 250 ms), and by 10 s l is 25.5 s ahead of physical time. " +
+      "l creeps ahead: the check flags n1 at 125 ms, l = 400 against a clock reading 100 (ε = 250 ms), and by 10 s l is 25.4 s ahead of physical time. " +
       "Try: the paper's rule, with its counter c: l is never more than 200 ms ahead, c stays at most 8, and every check holds.",
     fix: { label: "The paper's HLC", set: [{ path: "params.hlc", value: "paper" }] },
   },

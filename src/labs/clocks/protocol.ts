@@ -74,7 +74,9 @@ function schedule(ctx: Ctx): Effect {
   return { type: "setTimer", name: "event", after: every + ctx.rng.int(0, Math.floor(every / 2)) };
 }
 
-const fresh = (): ClocksState => ({ lamport: 0, vc: {}, hlc: { l: 0, c: 0 }, sent: 0, written: 0, register: null, pt: 0 });
+// Before its first event a node's HLC is below every time: l = −∞, so the first event takes its
+// clock's reading even when the clock reads below zero (l = 0 would put it ahead of that clock).
+const fresh = (): ClocksState => ({ lamport: 0, vc: {}, hlc: { l: -Infinity, c: 0 }, sent: 0, written: 0, register: null, pt: 0 });
 
 /** One event of a node's own: a local event, a chat message to one peer, or a write sent to every peer. */
 type Act = "local" | "write" | { send: string };

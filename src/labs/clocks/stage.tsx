@@ -12,7 +12,7 @@ import { scaleLinear } from "d3-scale";
 import { useMemo, useState, type MouseEvent } from "react";
 import type { LabStageProps } from "../ui-types.ts";
 import { hlcCompare, hlcText, vcCompare, vcText, type Order } from "./clocks.ts";
-import type { ClockEvent, Spacetime } from "./series.ts";
+import { lostWrites, type ClockEvent, type Spacetime } from "./series.ts";
 import "./view.css";
 
 const W = 800;
@@ -61,6 +61,7 @@ export function ClocksStage({ series, time }: LabStageProps) {
   const [wall, setWall] = useState(false);
   const [picked, setPicked] = useState<number[]>([]);
   const events = s?.events ?? [];
+  const order = s?.params.order ?? "physical";
   const nodes = s?.skews.nodes ?? [];
   const until = Math.max(s?.until ?? 1000, time);
   const LANE = laneGap(nodes.length);
@@ -93,19 +94,22 @@ export function ClocksStage({ series, time }: LabStageProps) {
       const cls = `msg${from.pt > e.pt ? " anomaly" : ""}${from.write !== undefined ? " write" : ""}${dim ? " dim" : ""}`;
       add(cls, `M${f(x0)} ${f(y(from.node))}L${f(x1)} ${f(y(e.node))}`);
     }
+    // Writes the register lost under the order in force: ringed in red.
+    const lost = new Set(lostWrites(events, order).map((e) => e.seq));
     for (const e of events) {
       const cx = at(e);
       const cy = y(e.node);
       const r = rel(e);
       const tone = r === null ? "" : r === "same" ? " picked" : r === "before" ? " past" : r === "after" ? " future" : " dim";
       if (e.write !== undefined) add(`ev write${tone}`, `M${f(cx - 4.5)} ${f(cy - 4.5)}h9v9h-9z`);
+      if (lost.has(e.seq)) add("lost", `M${f(cx - 7)} ${f(cy - 7)}l14 14m0 -14l-14 14`);
       else if (e.event === "local") add(`ev local${tone}`, `M${f(cx - 2.5)} ${f(cy)}a2.5 2.5 0 1 0 5 0a2.5 2.5 0 1 0 -5 0`);
       else add(`ev ${e.event}${tone}`, `M${f(cx - 4)} ${f(cy)}a4 4 0 1 0 8 0a4 4 0 1 0 -8 0`);
     }
     return Object.entries(groups).map(([cls, ds]) => ({ cls, d: ds.join("") }));
     // The drawing follows the events, the view, the axis and the selection.
     // eslint-disable-next-line react-hooks/exhaustive-deps
-  }, [events.length, wall, lo, hi, picked.join(","), laneOf]);
+  }, [events.length, wall, lo, hi, picked.join(","), laneOf, order]);
 
   if (s === undefined) return <p className="hint">The diagram appears once the run starts.</p>;
 
@@ -208,6 +212,12 @@ export function ClocksStage({ series, time }: LabStageProps) {
             <rect className="ev write" x="1" y="1" width="8" height="8" />
           </svg>{" "}
           write
+        </span>
+        <span>
+          <svg viewBox="0 0 10 10" aria-hidden="true">
+            <path className="lost" d="M1 1l8 8m0 -8l-8 8" />
+          </svg>{" "}
+          write lost (by {order === "physical" ? "physical time" : "HLC"})
         </span>
         {sel !== undefined && (
           <span>
