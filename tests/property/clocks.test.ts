@@ -6,8 +6,8 @@
 //   order) and messages (a send, then a delivery of the same message id) leads from A to B,
 //   found here by searching that graph, not by reading clocks; concurrent otherwise.
 // - Lamport timestamps rise along every such chain.
-// - With the paper's HLC, the lab's checks find nothing, whatever the clocks do, but for two
-//   false alarms of the hlc-bounds check, known and pinned by the failing tests at the end.
+// - With the paper's HLC, the lab's checks find nothing, whatever the clocks do (and the two
+//   false alarms the check once raised stay gone: the tests at the end).
 // - The naive HLC of the gallery's "naive-hlc" run is caught by the hlc-bounds check, and the
 //   paper's rule on the same run is not.
 //
@@ -20,7 +20,6 @@ import { vcCompare } from "../../src/labs/clocks/clocks.ts";
 import { clocksLab } from "../../src/labs/clocks/index.ts";
 import { clockEvent, type ClockEvent } from "../../src/labs/clocks/series.ts";
 import { labKit } from "../../src/labs/testing.ts";
-import type { Violation } from "../../src/labs/types.ts";
 import { scenario as buildScenario } from "../../src/scenario/build.ts";
 import type { ClockSkew, Scenario } from "../../src/scenario/types.ts";
 import { Simulation } from "../../src/sim/simulation.ts";
@@ -78,23 +77,6 @@ function happenedBefore(events: readonly ClockEvent[]): boolean[][] {
   });
 }
 
-/**
- * The false alarms the hlc-bounds check is known to raise on the paper's rule, each pinned by a
- * failing test at the end: (1) a node's HLC starts at l = 0 (protocol.ts), ahead of every clock
- * while all of them read below zero, by more than their spread; (2) the counter's bound
- * N·(ε + 1) counts one event per node per clock tick, and here a node may have several in one
- * tick (its clock's resolution longer than the time between its events). Any other violation
- * fails the property.
- */
-function knownFalseAlarm(x: Violation, events: readonly ClockEvent[]): boolean {
-  if (x.check !== "hlc-bounds" || x.events.length !== 1) return false;
-  const at = events.find((e) => e.seq === x.events[0]);
-  if (at === undefined) return false;
-  if (x.message.includes("ahead of its physical clock")) return at.hlc.l === 0 && at.pt < 0;
-  const own = events.filter((e) => e.node === at.node && e.seq <= at.seq);
-  return x.message.includes("HLC counter") && own.some((e, i) => i > 0 && e.pt === own[i - 1]!.pt);
-}
-
 describe("the clocks lab on random runs", () => {
   it("vector clocks order two events exactly as chains of local steps and messages do; Lamport rises along every chain", () => {
     const arb = clocksScenarioArb({ until: [1_000, 4_000], interval: [30, 250] });
@@ -138,7 +120,7 @@ describe("the clocks lab on random runs", () => {
         const clock = trace.filter((e) => e.kind === "clock").map(clockEvent);
         events += clock.length;
         const found = clocksLab.checks.flatMap((c) => c.run(trace, scenario, params));
-        expect(found.filter((x) => !knownFalseAlarm(x, clock)).map((x) => `${x.check} at ${x.t}: ${x.message}`)).toEqual([]);
+        expect(found.map((x) => `${x.check} at ${x.t}: ${x.message}`)).toEqual([]);
       }),
       { numRuns: 40 },
     );
@@ -159,10 +141,10 @@ describe("the clocks lab on random runs", () => {
   });
 });
 
-// The two false alarms above, each on its smallest run. `it.fails`: these pass while the
-// hlc-bounds check still flags the paper's rule here; once the lab is fixed they fail, and
-// become plain tests (and knownFalseAlarm goes).
-describe("known false alarms of the hlc-bounds check on the paper's HLC", () => {
+// Two false alarms the hlc-bounds check once raised on the paper's rule, each on its smallest run:
+// an HLC that started at l = 0, ahead of clocks reading below zero; and a counter bound that
+// allowed one event per node per clock tick, when a coarse clock sees several.
+describe("no false alarm of the hlc-bounds check on the paper's HLC", () => {
   const twoNodes = (clock: ClockSkew | undefined, params: Record<string, unknown>): Scenario =>
     buildScenario({
       lab: "clocks",
@@ -174,11 +156,11 @@ describe("known false alarms of the hlc-bounds check on the paper's HLC", () => 
     });
   const found = (s: Scenario) => violations(kit.play(s).events, s, v.parse(clocksLab.params, s.params));
 
-  it.fails("two clocks that both start 1 s behind zero: each node's HLC starts at l = 0, ahead of them", () => {
+  it("two clocks that both start 1 s behind zero", () => {
     expect(found(twoNodes({ offset: -1_000 }, {}))).toEqual([]);
   });
 
-  it.fails("perfect clocks ticking every 100 ms, a local event every 10–15 ms, no messages: c counts the events of a tick", () => {
+  it("perfect clocks ticking every 100 ms, a local event every 10–15 ms, no messages: c counts the events of a tick", () => {
     expect(found(twoNodes(undefined, { resolution: 100, interval: 10, sends: 0, writes: 0 }))).toEqual([]);
   });
 });
