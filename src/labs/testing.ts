@@ -27,6 +27,10 @@ export function labKit(lab: Lab) {
     },
     /** The scenario with the learner's actions added (the engine orders the timeline by time). */
     withActions: (s: Scenario, ...actions: Action[]): Scenario => ({ ...s, timeline: [...s.timeline, ...actions] }),
-    violations: (r: Result): Violation[] => lab.checks.flatMap((c) => c.run(r.events, r.scenario)),
+    /** The lab's checks over a run, given the params with their defaults filled in, as the page and the CLI give them. */
+    violations: (r: Result): Violation[] => {
+      const params = v.parse(lab.params, r.scenario.params);
+      return lab.checks.flatMap((c) => c.run(r.events, r.scenario, params));
+    },
   };
 }

@@ -13,21 +13,26 @@ export type VC = Record<string, number>;
 export type Hlc = { l: number; c: number };
 export type HlcRule = "paper" | "naive";
 
+/** An entry of a clock: its own property only (a node may be called "toString"). */
+const at = (vc: VC, k: string) => (Object.hasOwn(vc, k) ? vc[k]! : 0);
+
 export function vcTick(vc: VC, self: string): VC {
-  return sortVc({ ...vc, [self]: (vc[self] ?? 0) + 1 });
+  const out = sortVc(vc);
+  Object.defineProperty(out, self, { value: at(vc, self) + 1, enumerable: true, writable: true, configurable: true });
+  return sortVc(out);
 }
 
 /** A receive: the entrywise max with the message's clock, then this node's own tick. */
 export function vcReceive(vc: VC, got: VC, self: string): VC {
   const out: VC = { ...vc };
-  for (const k of Object.keys(got)) out[k] = Math.max(out[k] ?? 0, got[k]!);
+  for (const k of Object.keys(got)) Object.defineProperty(out, k, { value: Math.max(at(out, k), got[k]!), enumerable: true, writable: true, configurable: true });
   return vcTick(out, self);
 }
 
 /** Entries in name order, so that the same clock is always written the same way. */
 function sortVc(vc: VC): VC {
   const out: VC = {};
-  for (const k of Object.keys(vc).sort()) if (vc[k]! > 0) out[k] = vc[k]!;
+  for (const k of Object.keys(vc).sort()) if (vc[k]! > 0) Object.defineProperty(out, k, { value: vc[k]!, enumerable: true, writable: true, configurable: true });
   return out;
 }
 
@@ -38,8 +43,8 @@ export function vcCompare(a: VC, b: VC): Order {
   let le = true;
   let ge = true;
   for (const k of new Set([...Object.keys(a), ...Object.keys(b)])) {
-    const x = a[k] ?? 0;
-    const y = b[k] ?? 0;
+    const x = at(a, k);
+    const y = at(b, k);
     if (x > y) le = false;
     if (x < y) ge = false;
   }

@@ -8,8 +8,8 @@ export const lesson: LessonStep[] = [
     scenario: "causality",
     text:
       "Three nodes with good clocks chat and write a shared register for 15 s: 127 events. Whenever one event happened before another — 7,608 pairs — its Lamport timestamp is smaller. " +
-      "But Lamport numbers every event, so it orders concurrent events too: n2's first send has Lamport 1 and n1's first, a write, Lamport 3, though neither could know of the other, and 319 of the 393 concurrent pairs get different numbers. " +
-      "Vector clocks tell: [n2:1] and [n1:2 n3:1], neither below the other. Try: click n2's first send, then n1's first write, and read the comparison.",
+      "But Lamport numbers every event, so it orders concurrent events too: n2's first send has Lamport 1 and n1's first, a write, Lamport 3, though neither could know of the other, and 319 of the 393 concurrent pairs get different numbers; " +
+      "vector clocks tell them apart: [n2:1] and [n1:2 n3:1], neither below the other. Try: click n2's first send, then n1's first write, and read the comparison.",
   },
   {
     title: "A fast clock: received before it was sent",
@@ -24,7 +24,7 @@ export const lesson: LessonStep[] = [
     scenario: "ntp-step",
     text:
       "At 6 s NTP steps n2's clock back 800 ms. Its next event, at 6.263 s, reads 5.462 s — earlier than its event at 5.554 s — and 15 messages arrive before they were sent. " +
-      "Its HLC does not go back: (5554, 0), then (6146, 1), l holding to the latest time n2 has heard of, up to 749 ms ahead of its own clock until that catches up. Lamport and vectors never read a clock at all. " +
+      "Its HLC does not go back: (5554, 0), then (6146, 1), l holding to the latest time n2 has heard of, up to 749 ms ahead of its own clock until that catches up; Lamport and vectors never read a clock at all. " +
       "Try: step another node back from the panel while the run plays.",
   },
   {
