@@ -17,7 +17,9 @@ export function defineLab<V extends { status: "up" }>(def: LabDefinition<V>): La
   for (const a of def.actions ?? []) {
     const says = (what: string) => new Error(`the ${def.id} lab's action "${a.do}" ${what}`);
     if (!ACTION_NAME.test(a.do)) throw says("needs a name of a-z, 0-9 and - (starting with a letter)");
-    if (CORE_KINDS.has(a.do) || ENGINE_KINDS.has(a.do)) throw says("takes the name of a core action or trace event");
+    if (CORE_KINDS.has(a.do)) throw says("takes the name of a core action");
+    const traced = a.traceAs ?? a.do;
+    if (!ACTION_NAME.test(traced) || ENGINE_KINDS.has(traced) || CORE_KINDS.has(traced)) throw says(`would be recorded as "${traced}", the name of a core action or trace event (give it a traceAs)`);
     const clash = Object.keys(a.fields).find((f) => EVENT_KEYS.has(f));
     if (clash !== undefined) throw says(`has a field "${clash}", which every trace event has already`);
   }

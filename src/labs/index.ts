@@ -4,13 +4,14 @@
 import { clocksLab } from "./clocks/index.ts";
 import { gossipLab } from "./gossip/index.ts";
 import { raftLab } from "./raft/index.ts";
+import { resilienceLab } from "./resilience/index.ts";
 import { ringLab } from "./ring/index.ts";
 import type { RunConfig } from "../runtime/types.ts";
 import { parseScenario, type LoadResult } from "../scenario/schema.ts";
 import type { Scenario } from "../scenario/types.ts";
 import type { Lab } from "./types.ts";
 
-export const labs: readonly Lab[] = [gossipLab, raftLab, ringLab, clocksLab];
+export const labs: readonly Lab[] = [gossipLab, raftLab, ringLab, clocksLab, resilienceLab];
 
 export function labById(id: string): Lab | undefined {
   return labs.find((l) => l.id === id);

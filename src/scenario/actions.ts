@@ -55,6 +55,12 @@ export interface ActionKind<A extends ActionBase = ActionBase> {
   names?(a: A): string[];
   /** A node it brings into the run: a new id, and the role it takes. */
   joins?(a: A): { node: string; role?: string } | null;
+  /**
+   * The trace kind the action is recorded under, when its `do` is already a trace event's own
+   * name (the resilience lab's `fail`, whose name the issue gives, is recorded as `fault`: the
+   * engine's `fail` is a node whose handler threw). Absent: its `do`.
+   */
+  traceAs?: string;
   /** What the engine does at the action's time. */
   apply(a: A, run: ActionRun): void;
   /** The timeline's and the narration's words for it ("crash n3", "s4 joins as server"). */

@@ -311,7 +311,7 @@ export class Engine {
     this.followUps = followUps;
     if (!CORE_KINDS.has(a.do)) {
       const { t, do: name, ...fields } = a;
-      this.trace.add(t, name, fields);
+      this.trace.add(t, kind.traceAs ?? name, fields);
     }
     kind.apply(a, this.run);
     this.followUps = null;

@@ -222,12 +222,15 @@ function sameList(a: readonly Violation[], b: readonly Violation[]): boolean {
  */
 function notesOf(events: readonly TraceEvent[], kinds: ReadonlyMap<string, ActionKind>): Note[] {
   const out: Note[] = [];
+  // An action is recorded under its kind's trace name (its `do`, unless it says otherwise).
+  const traced = new Map([...kinds.values()].map((k) => [k.traceAs ?? k.do, k]));
   for (let k = events.length - 1; k >= 0 && out.length < NOTES_KEPT; k--) {
     const e = events[k]!;
     if (e.kind === "note") out.push({ seq: e.seq, t: e.t, node: String(e.node), text: String(e.text) });
-    else if (e.kind !== "command" && kinds.has(e.kind)) {
+    else if (e.kind !== "command" && traced.has(e.kind)) {
       const { t, seq, kind, noop, ...fields } = e;
-      const text = kinds.get(kind)!.label({ ...fields, t, do: kind });
+      const actionKind = traced.get(kind)!;
+      const text = actionKind.label({ ...fields, t, do: actionKind.do });
       out.push({ seq, t, node: "", text: noop === true ? `${text} (no change)` : text, action: true });
     }
   }
