@@ -18,6 +18,12 @@ import { Player } from "../../src/store/player.ts";
 const LAB_ACTIONS: Record<string, { cmd: unknown; param: [string, unknown]; field?: [string, unknown]; own?: ActionAt[] }> = {
   gossip: { cmd: { inc: 2 }, param: ["interval", 70], own: [{ do: "count-all", by: 3 }] },
   clocks: { cmd: "write", param: ["order", "hlc"] },
+  resilience: {
+    cmd: "op",
+    param: ["idempotencyKeys", false],
+    field: ["breaker.enabled", false],
+    own: [{ do: "fail", node: "db", mode: "errors", errorRate: 0.7 }, { do: "recover", node: "db" }],
+  },
   ring: { cmd: { drain: false }, param: ["sloppy", true], own: [{ do: "add-server", node: "s9" }, { do: "remove-server", node: "s2" }] },
   raft: {
     cmd: { client: "c9", seq: 1, op: "set z=9" },
@@ -79,7 +85,7 @@ for (const lab of labs) {
       const w = await startInWorkers(cfg, { spawn: spawnNodeWorker });
       try {
         await w.advance(UNTIL);
-        for (const kind of ["set", "crash", "restart", "partition", "heal", "command", "move", ...(lab.actions ?? []).map((k) => k.do)]) {
+        for (const kind of ["set", "crash", "restart", "partition", "heal", "command", "move", ...(lab.actions ?? []).map((k) => k.traceAs ?? k.do)]) {
           expect(a.engine.trace.events.some((e) => e.kind === kind), kind).toBe(true);
         }
         expect(w.engine.trace.hash()).toBe(a.engine.trace.hash());

@@ -83,6 +83,18 @@ function failed(s: ClientState, id: string, status: number | "timeout", ctx: Ctx
   out.push({ type: "setTimer", name: `retry ${id}`, after: sleep });
 }
 
+/** A new operation: interactive or batch, well-formed or not (drawn), with its key when keys are on. */
+function startOp(s: ClientState, ctx: Ctx, out: Effect[]): void {
+  const p = params(ctx);
+  const id = `${ctx.self}.${s.next++}`;
+  const prio: Prio = ctx.rng.next() < p.batch ? "batch" : "interactive";
+  const bad = ctx.rng.next() < p.badRequests;
+  const op: Op = { attempt: 1, started: ctx.now, sleep: p.base, prio, bad, last: 0 };
+  if (p.idempotencyKeys) op.key = id;
+  s.ops[id] = op;
+  sendAttempt(s, id, ctx, out);
+}
+
 export const client: Protocol<ClientState, ResilienceMsg, unknown, ClientView> = {
   init(ctx) {
     return step({ next: 1, ops: {}, ok: 0, failed: 0 }, [{ type: "setTimer", name: "op", after: ctx.rng.int(1, params(ctx).interval) }]);
@@ -92,13 +104,7 @@ export const client: Protocol<ClientState, ResilienceMsg, unknown, ClientView> =
     const s: ClientState = { ...state, ops: { ...state.ops } };
     const out: Effect[] = [];
     if (name === "op") {
-      const id = `${ctx.self}.${s.next++}`;
-      const prio: Prio = ctx.rng.next() < p.batch ? "batch" : "interactive";
-      const bad = ctx.rng.next() < p.badRequests;
-      const op: Op = { attempt: 1, started: ctx.now, sleep: p.base, prio, bad, last: 0 };
-      if (p.idempotencyKeys) op.key = id;
-      s.ops[id] = op;
-      sendAttempt(s, id, ctx, out);
+      startOp(s, ctx, out);
       out.push({ type: "setTimer", name: "op", after: Math.round(p.interval * (0.5 + ctx.rng.next())) });
     } else if (name.startsWith("retry ")) {
       const id = name.slice("retry ".length);
@@ -130,8 +136,13 @@ export const client: Protocol<ClientState, ResilienceMsg, unknown, ClientView> =
     else failed(s, id, msg.status, ctx, out);
     return step(s, out);
   },
-  onCommand(state) {
-    return step(state);
+  /** `"op"`: one operation now, besides the client's own. */
+  onCommand(state, cmd, ctx) {
+    if (cmd !== "op") return step(state, [{ type: "note", text: `${ctx.self} does not know the command ${JSON.stringify(cmd)}` }]);
+    const s: ClientState = { ...state, ops: { ...state.ops } };
+    const out: Effect[] = [];
+    startOp(s, ctx, out);
+    return step(s, out);
   },
   view(s) {
     return { status: "up", role: "client", pending: Object.keys(s.ops).length, ok: s.ok, failed: s.failed };
