@@ -68,7 +68,10 @@ export function defineCheck<S>(c: IncrementalCheck<S>): Check<S> {
     run(trace, scenario, params = scenario.params) {
       const state = c.init({ scenario, params });
       const out: Violation[] = [];
+      // Only the kinds it reads, as a watch hands them.
+      const kinds = c.kinds === undefined ? null : new Set(c.kinds);
       for (const e of trace) {
+        if (kinds !== null && !kinds.has(e.kind)) continue;
         const found = c.step(state, e);
         if (found) out.push(...found);
       }

@@ -35,16 +35,39 @@ export const scenarios = [
     { t: 5_000, do: "fail", node: "db", mode: "slow", latency: 300 },
     { t: 15_000, do: "recover", node: "db" },
   ], 20_000),
-  // Twelve clients retrying with exponential backoff and no jitter against a downstream that
-  // fails half its calls for 4 s: the retries come back in synchronized waves.
-  base("retry-storm", "Synchronized retries, a thundering herd", { backoff: "exponential", retries: 5, base: 100, interval: 400, breaker: { enabled: false, window: 20, threshold: 0.5, minVolume: 10, openMs: 5_000, halfOpenTrials: 3 } }, [
-    { t: 6_000, do: "fail", node: "db", mode: "errors", errorRate: 0.9 },
-    { t: 10_000, do: "recover", node: "db" },
-  ], 25_000, 12),
+  // Twenty clients each start an operation at the same moment, 6 s, just as the downstream
+  // fails every call for a second. With exponential backoff and no jitter every client sleeps
+  // exactly as long as the others: the retries come back together, in waves.
+  base(
+    "retry-storm",
+    "Synchronized retries, a thundering herd",
+    { backoff: "exponential", retries: 6, base: 100, interval: 3_000, concurrency: { mode: "fixed", limit: 50 }, capacity: 40, service: [20, 25], breaker: { enabled: false, window: 20, threshold: 0.5, minVolume: 10, openMs: 5_000, halfOpenTrials: 3 } },
+    [
+      { t: 6_000, do: "fail", node: "db", mode: "errors", errorRate: 1 },
+      ...Array.from({ length: 20 }, (_, i): Action => ({ t: 6_000, do: "command", node: `c${i + 1}`, cmd: "op" })),
+      { t: 7_000, do: "recover", node: "db" },
+    ],
+    15_000,
+    20,
+  ),
   // Load above capacity for 5 s: a huge queue turns the burst into seconds of latency that
   // outlast it (every answer later than the clients' timeout); a bounded queue sheds instead.
   base("overload-queue", "A brief overload and an unbounded queue", { queue: 100_000, interval: 40, breaker: { enabled: false, window: 20, threshold: 0.5, minVolume: 10, openMs: 5_000, halfOpenTrials: 3 } }, [
     { t: 4_000, do: "set", path: "params.interval", value: 12 },
     { t: 9_000, do: "set", path: "params.interval", value: 40 },
   ], 25_000),
+  // A network that loses one message in ten, and no idempotency keys: a lost request and a lost
+  // answer look the same to the client — a timeout — but after a lost answer the work was done,
+  // and the retry does it again.
+  scenario({
+    lab: "resilience",
+    name: "lossy",
+    title: "The network is not reliable",
+    seed: 7,
+    until: 20_000,
+    nodes: fleet(5),
+    network: { latency: [2, 8], reach: 1.5, loss: 0.1 },
+    params: { idempotencyKeys: false },
+    timeline: [],
+  }),
 ];
