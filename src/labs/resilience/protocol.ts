@@ -193,10 +193,28 @@ function limitNow(s: FrontState, p: ResilienceParams): void {
   }
 }
 
+/** A bound lowered below the queue's length: the newest requests over it are refused. */
+function trim(s: FrontState, p: ResilienceParams, out: Effect[]): void {
+  while (s.queue.length > p.queue) {
+    const w = s.queue[s.queue.length - 1]!;
+    s.queue = s.queue.slice(0, -1);
+    out.push({ type: "observe", kind: "reject", data: { op: w.op, reason: "queue" } });
+    reply(w, 503, out);
+  }
+}
+
+/** A breaker switched off is no breaker: it closes, and says so, whatever state it was in. */
+function breakerNow(s: FrontState, p: ResilienceParams, out: Effect[]): void {
+  if (p.breaker.enabled || s.breaker.state === "closed") return;
+  transition({ from: s.breaker.state, to: "closed", reason: "breaker switched off" }, out);
+  s.breaker = newBreaker();
+}
+
 /** Move requests from the queue to the downstream while the limit allows. */
 function pump(s: FrontState, ctx: Ctx, out: Effect[]): void {
   const p = params(ctx);
   limitNow(s, p);
+  breakerNow(s, p, out);
   const down = firstOf(ctx, "downstream");
   while (s.queue.length > 0 && Object.keys(s.inflight).length < permits({ limit: s.limit })) {
     // With priority on, interactive work leaves the queue first.
@@ -232,6 +250,7 @@ function callEnded(s: FrontState, call: string, status: number, ctx: Ctx, out: E
   const p = params(ctx);
   const f = s.inflight[call]!;
   delete s.inflight[call];
+  breakerNow(s, p, out);
   // A 4xx is the caller's fault, not the downstream's: it counts as a success for the breaker.
   const ok = status < 500;
   const r = record(s.breaker, p.breaker, ctx.now, ok, f.trial);
@@ -259,6 +278,7 @@ export const front: Protocol<FrontState, ResilienceMsg, unknown, FrontView> = {
     const p = params(ctx);
     const s = copyFront(state);
     const out: Effect[] = [];
+    trim(s, p, out);
     if (msg.type === "req") {
       const w: Waiting = { req: msg.req, op: msg.op, prio: msg.prio, from, at: ctx.now };
       if (msg.key !== undefined) w.key = msg.key;
@@ -286,11 +306,11 @@ export const front: Protocol<FrontState, ResilienceMsg, unknown, FrontView> = {
     } else if (msg.type === "done") {
       const call = String(msg.call);
       // A late answer, after the call timed out, finds nothing to do.
-      if (s.inflight[call] === undefined) return step(state);
+      if (s.inflight[call] === undefined) return out.length === 0 ? step(state) : (frontGauge(s, out), step(s, out));
       out.push({ type: "cancelTimer", name: `call ${call}` });
       callEnded(s, call, msg.status, ctx, out);
       pump(s, ctx, out);
-    } else return step(state);
+    } else if (out.length === 0) return step(state);
     frontGauge(s, out);
     return step(s, out);
   },
@@ -300,6 +320,7 @@ export const front: Protocol<FrontState, ResilienceMsg, unknown, FrontView> = {
     if (state.inflight[call] === undefined) return step(state);
     const s = copyFront(state);
     const out: Effect[] = [];
+    trim(s, params(ctx), out);
     callEnded(s, call, 504, ctx, out);
     pump(s, ctx, out);
     frontGauge(s, out);
@@ -336,8 +357,13 @@ function startCalls(s: DownstreamState, ctx: Ctx, out: Effect[]): void {
 }
 
 export const downstream: Protocol<DownstreamState, ResilienceMsg, unknown, DownstreamView> = {
-  init() {
-    return step({ busy: {}, waiting: [], executed: {}, done: 0 });
+  /** The keys it has executed are on disk: a restart forgets the work in hand, not them. */
+  init(_ctx, persisted) {
+    const executed = (persisted as { executed?: Record<string, true> } | undefined)?.executed ?? {};
+    return step({ busy: {}, waiting: [], executed, done: 0 });
+  },
+  persist(s) {
+    return { executed: s.executed };
   },
   onMessage(state, from, msg, ctx) {
     if (msg.type !== "call") return step(state);
