@@ -18,7 +18,8 @@ const cfg = { scenario: s, labId: echoLab.id, protocol: echoLab.protocol, params
 describe("a lab with two roles", () => {
   it("declares its roles in order, from its protocols", () => {
     expect(echoLab.roles).toEqual(["client", "server"]);
-    for (const lab of labs) expect(lab.roles, lab.id).toEqual(lab.id === "ring" ? ["server", "client"] : []);
+    const roles: Record<string, string[]> = { ring: ["server", "client"], resilience: ["client", "front", "downstream"] };
+    for (const lab of labs) expect(lab.roles, lab.id).toEqual(roles[lab.id] ?? []);
   });
 
   it("runs each node's role's protocol, on both hosts, to one trace", async () => {
