@@ -122,7 +122,7 @@ describe("the worker host", () => {
     vi.useFakeTimers();
     try {
       let outcome: unknown = "pending";
-      const started = startInWorkers(cfg, { spawn: silent, timeoutMs: 300 }).then(
+      const started = startInWorkers(cfg, { spawn: silent, timeoutMs: 100, setupTimeoutMs: 300 }).then(
         () => (outcome = "started"),
         (err: unknown) => (outcome = err),
       );

@@ -33,6 +33,12 @@ export interface WorkerHostOptions {
   spawn: () => WorkerHandle;
   /** How long one call may take before the worker counts as hung (wall-clock ms). */
   timeoutMs?: number;
+  /**
+   * How long a worker's first call (its setup) may take: it waits on the worker loading its
+   * code, which on a busy machine starting many workers at once takes far longer than any call
+   * of a running node (wall-clock ms; default three times `timeoutMs`).
+   */
+  setupTimeoutMs?: number;
   /** Nodes get a worker each up to this many; past it they share. */
   maxWorkers?: number;
 }
@@ -68,6 +74,7 @@ export async function startInWorkers(cfg: RunConfig, opts: WorkerHostOptions): P
   const n = engine.ids.length;
   const count = Math.min(n, opts.maxWorkers ?? 16);
   const timeoutMs = opts.timeoutMs ?? 10_000;
+  const setupTimeoutMs = opts.setupTimeoutMs ?? 3 * timeoutMs;
   const workers: Worker[] = [];
   /** Which worker holds each node: the scenario's share `count` workers; a joining node gets its own. */
   const owner: number[] = [];
@@ -130,11 +137,12 @@ export async function startInWorkers(cfg: RunConfig, opts: WorkerHostOptions): P
     if (w.dead !== null) return Promise.reject(w.dead);
     const writes = !READS.has(what);
     if (writes) w.epoch++;
+    const allowed = what === "setup" ? setupTimeoutMs : timeoutMs;
     return new Promise<T>((resolve, reject) => {
       const timer = setTimeout(() => {
         settle();
-        reject(new WorkerHostError(`the worker holding ${nodesText(k)} did not answer ${what} within ${timeoutMs / 1000} s`));
-      }, timeoutMs);
+        reject(new WorkerHostError(`the worker holding ${nodesText(k)} did not answer ${what} within ${allowed / 1000} s`));
+      }, allowed);
       const settle = () => {
         clearTimeout(timer);
         w.pending.delete(fail);
