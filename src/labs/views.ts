@@ -12,6 +12,9 @@ import type { ClientView, ServerView } from "./ring/protocol.ts";
 import { RingStage } from "./ring/stage.tsx";
 import { RingView } from "./ring/view.tsx";
 import type { GossipView as GossipNodeView } from "./gossip/protocol.ts";
+import type { ResilienceNodeView } from "./resilience/protocol.ts";
+import { ResilienceStage } from "./resilience/stage.tsx";
+import { ResilienceView } from "./resilience/view.tsx";
 import { labUi, type LabUi } from "./ui-types.ts";
 
 export type { LabStageProps, LabUi, LabViewProps } from "./ui-types.ts";
@@ -21,4 +24,5 @@ export const labViews: Record<string, LabUi> = {
   raft: { View: RaftView },
   ring: labUi<ServerView | ClientView>({ View: RingView, stage: { title: "Ring", Stage: RingStage } }),
   clocks: labUi<ClocksNodeView>({ View: ClocksView, stage: { title: "Space-time", Stage: ClocksStage, opens: "stage" } }),
+  resilience: labUi<ResilienceNodeView>({ View: ResilienceView, stage: { title: "Breaker", Stage: ResilienceStage, opens: "stage" } }),
 };
