@@ -3,7 +3,7 @@
 //
 // - A client starts an operation every `interval` ms (drawn from half to one and a half times
 //   it), sends it to the front and waits `timeout` ms. A 2xx ends the operation; a 4xx ends it
-//   too (a retry cannot fix a malformed request); a 5xx or a timeout is retried after a backoff
+//   too (a retry cannot fix a malformed request); a 5xx, a 429 or a timeout is retried after a backoff
 //   (backoff.ts) until `retries` attempts have been made. With `idempotencyKeys` the operation's
 //   id goes with every attempt as its key. An answer to an attempt given up is ignored — but the
 //   downstream may have done the work.

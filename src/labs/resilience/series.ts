@@ -34,6 +34,7 @@ export type BreakerChange = { t: number; node: string; from: string; to: string;
 
 export type Metrics = {
   points: Point[];
+  /** The second in progress; its queue is the deepest the front reported in it. */
   cur: Point & { lat: number[] };
   totals: { ops: number; ok: number; failed: number; attempts: number; retries: number; rejected: number; shed: number; late: number };
   /** Successful operations' latencies: count by 5 ms bin (bin start as the key). */
@@ -42,9 +43,12 @@ export type Metrics = {
   duplicates: number;
   transitions: BreakerChange[];
   lastT: number;
+  /** The front's queue as last reported: where the next second starts from. */
+  queueNow: number;
 };
 
-const emptyPoint = (t: number, prev?: Point): Point & { lat: number[] } => ({
+/** A second's first point: its queue starts where the last report left it; limit and tokens carry on. */
+const emptyPoint = (t: number, prev?: Point, queueNow = 0): Point & { lat: number[] } => ({
   t,
   attempts: 0,
   ok: 0,
@@ -54,7 +58,7 @@ const emptyPoint = (t: number, prev?: Point): Point & { lat: number[] } => ({
   shed: 0,
   p50: null,
   p99: null,
-  queue: prev?.queue ?? 0,
+  queue: queueNow,
   limit: prev?.limit ?? 0,
   tokens: prev?.tokens ?? null,
   lat: [],
@@ -70,6 +74,7 @@ export function newMetrics(_ctx: { scenario: Scenario }): Metrics {
     duplicates: 0,
     transitions: [],
     lastT: 0,
+    queueNow: 0,
   };
 }
 
@@ -84,7 +89,7 @@ function close(m: Metrics): void {
   const sorted = [...lat].sort((a, b) => a - b);
   m.points.push({ ...p, p50: quantile(sorted, 0.5), p99: quantile(sorted, 0.99) });
   if (m.points.length > MAX_POINTS) m.points = m.points.filter((_, k) => k % 2 === 0 || k === m.points.length - 1);
-  m.cur = emptyPoint(m.cur.t + SECOND, m.cur);
+  m.cur = emptyPoint(m.cur.t + SECOND, m.cur, m.queueNow);
 }
 
 export function metricsStep(m: Metrics, e: TraceEvent): void {
@@ -127,7 +132,8 @@ export function metricsStep(m: Metrics, e: TraceEvent): void {
       m.totals.late++;
       break;
     case "front":
-      c.queue = Math.max(c.queue, Number(e.queue));
+      m.queueNow = Number(e.queue);
+      c.queue = Math.max(c.queue, m.queueNow);
       c.limit = Number(e.limit);
       c.tokens = e.tokens === null ? null : Number(e.tokens);
       break;
@@ -142,8 +148,6 @@ export function metricsStep(m: Metrics, e: TraceEvent): void {
       break;
     }
   }
-  // The second's queue is its deepest; the next second starts from where this one ended.
-  if (e.kind === "front") c.queue = Math.max(c.queue, Number(e.queue));
 }
 
 export const metrics: Reducer<Metrics> = { id: "metrics", init: newMetrics, step: (m, e) => void metricsStep(m, e) };
