@@ -16,6 +16,38 @@ const base = (name: string, title: string, params: Record<string, unknown>, time
   scenario({ lab: "resilience", name, title, seed, until, nodes: fleet(clients), network: { latency: [2, 8], reach: 1.5 }, params, timeline });
 
 export const scenarios = [
+  // A network that loses one message in ten, and no idempotency keys: a lost request and a lost
+  // answer look the same to the client — a timeout — but after a lost answer the work was done,
+  // and the retry does it again.
+  scenario({
+    lab: "resilience",
+    name: "lossy",
+    title: "The network is not reliable",
+    seed: 7,
+    until: 20_000,
+    nodes: fleet(5),
+    network: { latency: [2, 8], reach: 1.5, loss: 0.1 },
+    params: { idempotencyKeys: false },
+    timeline: [],
+  }),
+  // The downstream slows by 300 ms at 5 s: answers come after the clients' 250 ms timeout, the
+  // clients retry, and without idempotency keys the downstream charges some operations twice.
+  base("double-charge", "A slow answer and a retry: charged twice", { idempotencyKeys: false, timeout: 250, callTimeout: 1_000 }, [
+    { t: 5_000, do: "fail", node: "db", mode: "slow", latency: 300 },
+    { t: 15_000, do: "recover", node: "db" },
+  ], 20_000),
+  // Load above capacity for 5 s: a huge queue turns the burst into seconds of latency that
+  // outlast it (every answer later than the clients' timeout); a bounded queue sheds instead.
+  base("overload-queue", "A brief overload and an unbounded queue", { queue: 100_000, interval: 40, breaker: { enabled: false, window: 20, threshold: 0.5, minVolume: 10, openMs: 5_000, halfOpenTrials: 3 } }, [
+    { t: 4_000, do: "set", path: "params.interval", value: 12 },
+    { t: 9_000, do: "set", path: "params.interval", value: 40 },
+  ], 25_000),
+  // The same outage with no breaker: every request waits out its timeout, is retried, and the
+  // front's queue fills with work that can only fail.
+  base("outage-no-breaker", "The same outage, no breaker", { breaker: { enabled: false, window: 20, threshold: 0.5, minVolume: 10, openMs: 5_000, halfOpenTrials: 3 } }, [
+    { t: 8_000, do: "fail", node: "db", mode: "down" },
+    { t: 18_000, do: "recover", node: "db" },
+  ]),
   // The downstream goes hard down at 8 s and comes back at 18 s. With the breaker on, the front
   // stops calling it once half the recent calls fail, answers 503 at once, and after 5 s lets
   // three trial calls through: they fail while it is down, succeed once it is back.
@@ -23,18 +55,6 @@ export const scenarios = [
     { t: 8_000, do: "fail", node: "db", mode: "down" },
     { t: 18_000, do: "recover", node: "db" },
   ]),
-  // The same outage with no breaker: every request waits out its timeout, is retried, and the
-  // front's queue fills with work that can only fail.
-  base("outage-no-breaker", "The same outage, no breaker", { breaker: { enabled: false, window: 20, threshold: 0.5, minVolume: 10, openMs: 5_000, halfOpenTrials: 3 } }, [
-    { t: 8_000, do: "fail", node: "db", mode: "down" },
-    { t: 18_000, do: "recover", node: "db" },
-  ]),
-  // The downstream slows by 300 ms at 5 s: answers come after the clients' 250 ms timeout, the
-  // clients retry, and without idempotency keys the downstream charges some operations twice.
-  base("double-charge", "A slow answer and a retry: charged twice", { idempotencyKeys: false, timeout: 250, callTimeout: 1_000 }, [
-    { t: 5_000, do: "fail", node: "db", mode: "slow", latency: 300 },
-    { t: 15_000, do: "recover", node: "db" },
-  ], 20_000),
   // Twenty clients each start an operation at the same moment, 6 s, just as the downstream
   // fails every call for a second. With exponential backoff and no jitter every client sleeps
   // exactly as long as the others: the retries come back together, in waves.
@@ -50,24 +70,4 @@ export const scenarios = [
     15_000,
     20,
   ),
-  // Load above capacity for 5 s: a huge queue turns the burst into seconds of latency that
-  // outlast it (every answer later than the clients' timeout); a bounded queue sheds instead.
-  base("overload-queue", "A brief overload and an unbounded queue", { queue: 100_000, interval: 40, breaker: { enabled: false, window: 20, threshold: 0.5, minVolume: 10, openMs: 5_000, halfOpenTrials: 3 } }, [
-    { t: 4_000, do: "set", path: "params.interval", value: 12 },
-    { t: 9_000, do: "set", path: "params.interval", value: 40 },
-  ], 25_000),
-  // A network that loses one message in ten, and no idempotency keys: a lost request and a lost
-  // answer look the same to the client — a timeout — but after a lost answer the work was done,
-  // and the retry does it again.
-  scenario({
-    lab: "resilience",
-    name: "lossy",
-    title: "The network is not reliable",
-    seed: 7,
-    until: 20_000,
-    nodes: fleet(5),
-    network: { latency: [2, 8], reach: 1.5, loss: 0.1 },
-    params: { idempotencyKeys: false },
-    timeline: [],
-  }),
 ];
