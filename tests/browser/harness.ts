@@ -187,13 +187,14 @@ export function browserSession(dir: () => Promise<string> = async () => DIST): S
   };
 }
 
-/** The page's live run equals a fresh in-process run of its own link, at the time it shows. */
-export async function matchesLink(page: Page): Promise<void> {
+/** The page's live run equals a fresh in-process run of its own link, at the time it shows; that run, to read further. */
+export async function matchesLink(page: Page): Promise<ReturnType<typeof startInProcess>> {
   const t = await page.evaluate(() => window.splitbrain!.time());
   const loaded = decodeLink(await page.evaluate(() => window.splitbrain!.link()), labs);
   if (!loaded.ok) throw new Error(loaded.error);
   const run = startInProcess(runConfig(loaded.scenario, loaded.params));
   await run.advance(t);
   expect(await page.evaluate(() => window.splitbrain!.traceHash())).toBe(run.engine.trace.hash());
+  return run;
 }
 

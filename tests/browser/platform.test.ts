@@ -4,12 +4,12 @@
 
 import * as v from "valibot";
 import type { Page } from "playwright-core";
-import { labById, labs, runConfig } from "../../src/labs/index.ts";
+import { labById, labs } from "../../src/labs/index.ts";
 import { startInProcess } from "../../src/runtime/inprocess-host.ts";
 import { decodeLink } from "../../src/scenario/codec.ts";
 import { describe, expect, test } from "vitest";
 import type {} from "../../src/ui/api.ts";
-import { browserSession, openPage } from "./harness.ts";
+import { browserSession, matchesLink, openPage } from "./harness.ts";
 
 const session = browserSession();
 
@@ -110,12 +110,7 @@ describe("the lab platform in the page", () => {
     expect(await page.evaluate(() => window.splitbrain!.playing())).toBe(true);
     await expect.poll(() => page.evaluate(() => window.splitbrain!.time()), { timeout: 30_000 }).toBeGreaterThan(made[0]!.t + 3000);
     await page.evaluate(() => window.splitbrain!.pause());
-    const t = await page.evaluate(() => window.splitbrain!.time());
-    const loaded = decodeLink(await page.evaluate(() => window.splitbrain!.link()), labs);
-    if (!loaded.ok) throw new Error(loaded.error);
-    const run = startInProcess(runConfig(loaded.scenario, loaded.params));
-    await run.advance(t);
-    expect(await page.evaluate(() => window.splitbrain!.traceHash())).toBe(run.engine.trace.hash());
+    const run = await matchesLink(page);
     // Every node counted once more than the scripted increments would have given.
     const after = await page.evaluate(() => window.splitbrain!.nodes().map((n) => Number(n.view.total)));
     const views = await run.views();

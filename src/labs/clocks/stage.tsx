@@ -9,7 +9,7 @@
 // lays the same events out by each node's physical reading instead: a message from a fast clock
 // to a slow one then points backwards, its effect drawn before its cause.
 import { scaleLinear } from "d3-scale";
-import { useMemo, useState, type MouseEvent } from "react";
+import { useMemo, useState, type MouseEvent, type ReactNode } from "react";
 import type { LabStageProps } from "../ui-types.ts";
 import { hlcCompare, hlcText, vcCompare, vcText, type Order } from "./clocks.ts";
 import { lostWrites, type ClockEvent, type Spacetime } from "./series.ts";
@@ -189,36 +189,21 @@ export function ClocksStage({ series, time }: LabStageProps) {
         ))}
       </svg>
       <figcaption className="clocks-legend">
-        <span>
-          <svg viewBox="0 0 10 10" aria-hidden="true">
-            <circle className="ev send" cx="5" cy="5" r="4" />
-          </svg>{" "}
-          send
-        </span>
-        <span>
-          <svg viewBox="0 0 10 10" aria-hidden="true">
-            <circle className="ev deliver" cx="5" cy="5" r="4" />
-          </svg>{" "}
-          receive
-        </span>
-        <span>
-          <svg viewBox="0 0 10 10" aria-hidden="true">
-            <circle className="ev local" cx="5" cy="5" r="2.5" />
-          </svg>{" "}
-          local
-        </span>
-        <span>
-          <svg viewBox="0 0 10 10" aria-hidden="true">
-            <rect className="ev write" x="1" y="1" width="8" height="8" />
-          </svg>{" "}
-          write
-        </span>
-        <span>
-          <svg viewBox="0 0 10 10" aria-hidden="true">
-            <path className="lost" d="M1 1l8 8m0 -8l-8 8" />
-          </svg>{" "}
-          write lost (by {order === "physical" ? "physical time" : "HLC"})
-        </span>
+        <Key label="send">
+          <circle className="ev send" cx="5" cy="5" r="4" />
+        </Key>
+        <Key label="receive">
+          <circle className="ev deliver" cx="5" cy="5" r="4" />
+        </Key>
+        <Key label="local">
+          <circle className="ev local" cx="5" cy="5" r="2.5" />
+        </Key>
+        <Key label="write">
+          <rect className="ev write" x="1" y="1" width="8" height="8" />
+        </Key>
+        <Key label={`write lost (by ${order === "physical" ? "physical time" : "HLC"})`}>
+          <path className="lost" d="M1 1l8 8m0 -8l-8 8" />
+        </Key>
         {sel !== undefined && (
           <span>
             <span className="swatch past" /> causal past <span className="swatch future" /> future <span className="swatch dim" /> concurrent
@@ -262,6 +247,18 @@ export function ClocksStage({ series, time }: LabStageProps) {
         </section>
       )}
     </figure>
+  );
+}
+
+/** One entry of the legend: a mark as the diagram draws it, and its name. */
+function Key({ label, children }: { label: string; children: ReactNode }) {
+  return (
+    <span>
+      <svg viewBox="0 0 10 10" aria-hidden="true">
+        {children}
+      </svg>{" "}
+      {label}
+    </span>
   );
 }
 
