@@ -22,7 +22,7 @@ const t = fc.integer({ min: 0, max: UNTIL });
 
 const injected: fc.Arbitrary<Action> = fc.oneof(
   fc.record({ t, do: fc.constant("fail"), node: fc.constant("db"), mode: fc.constantFrom("down", "errors", "slow"), errorRate: fc.double({ min: 0, max: 1, noNaN: true }), latency: fc.integer({ min: 0, max: 1_500 }) }),
-  fc.record({ t, do: fc.constant("recover"), node: fc.constant("db") }),
+  fc.record({ t, do: fc.constant("recover"), node: fc.constant("db"), over: fc.integer({ min: 0, max: 3_000 }) }),
 );
 
 const switches: fc.Arbitrary<Action> = fc.oneof(

@@ -6,13 +6,17 @@ import { DEFAULT_BREAKER } from "./breaker.ts";
 const int = (min: number, max: number) => v.pipe(v.number(), v.integer(), v.minValue(min), v.maxValue(max));
 const share = v.pipe(v.number(), v.minValue(0), v.maxValue(1));
 
-/** A downstream's injected failure: hard down, failing a share of calls, or slow. */
+/** A downstream's injected failure: hard down, failing a share of calls, slow, or slowly recovering. */
 export const faultSchema = v.object({
-  mode: v.picklist(["down", "errors", "slow"]),
+  /** "recovering": back, but taking on work slowly — its capacity ramps up over `over` ms from `since`. */
+  mode: v.picklist(["down", "errors", "slow", "recovering"]),
   /** With "errors": the share of calls that fail. */
   errorRate: v.optional(share, 0.5),
   /** With "slow": ms added to every call. */
   latency: v.optional(int(0, 60_000), 400),
+  /** With "recovering": when it came back, and how long until it takes its full capacity again. */
+  since: v.optional(v.pipe(v.number(), v.minValue(0)), 0),
+  over: v.optional(int(0, 600_000), 0),
 });
 export type Fault = v.InferOutput<typeof faultSchema>;
 

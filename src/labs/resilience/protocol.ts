@@ -13,7 +13,7 @@
 //   concurrency limit (fixed, AIMD or Vegas), then calls the downstream and waits `callTimeout`.
 // - The downstream works on `capacity` calls at once (more wait), each taking a drawn service
 //   time, and answers 200, or 500 under an "errors" fault; under "down" it answers nothing;
-//   "slow" adds latency. A keyed call whose key it has executed before is answered without
+//   "slow" adds latency; "recovering" ramps its capacity back up over a while. A keyed call whose key it has executed before is answered without
 //   executing again.
 //
 // Every random draw (arrivals, priorities, service times, failures, jitter) comes from the
@@ -347,7 +347,9 @@ export type DownstreamView = { status: "up"; role: "downstream"; busy: number; w
 function startCalls(s: DownstreamState, ctx: Ctx, out: Effect[]): void {
   const p = params(ctx);
   const fault = p.faults[ctx.self];
-  while (s.waiting.length > 0 && Object.keys(s.busy).length < p.capacity) {
+  // Recovering slowly, it takes on a growing share of its capacity (at least one call).
+  const capacity = fault?.mode === "recovering" && fault.over > 0 ? Math.max(1, Math.ceil(p.capacity * Math.min(1, (ctx.now - fault.since) / fault.over))) : p.capacity;
+  while (s.waiting.length > 0 && Object.keys(s.busy).length < capacity) {
     const c = s.waiting[0]!;
     s.waiting = s.waiting.slice(1);
     s.busy[String(c.call)] = c;

@@ -32,7 +32,8 @@ function faultWords(node: string, f: Fault | undefined): string {
   if (f === undefined) return `${node} is healthy.`;
   if (f.mode === "down") return `${node} is down: it takes calls and never answers.`;
   if (f.mode === "errors") return `${node} fails ${Math.round(f.errorRate * 100)} % of its calls with 500.`;
-  return `${node} is slow: ${f.latency} ms added to every call.`;
+  if (f.mode === "slow") return `${node} is slow: ${f.latency} ms added to every call.`;
+  return `${node} is back and warming up: its capacity returns over ${f.over / 1000} s from ${(f.since / 1000).toFixed(1)} s.`;
 }
 
 /**
@@ -122,6 +123,9 @@ export function ResilienceView({ nodes, act, series, params }: LabViewProps<Resi
           </button>
           <button type="button" disabled={fault === undefined} onClick={() => act({ do: "recover", node: db })}>
             Recover
+          </button>
+          <button type="button" disabled={fault === undefined} onClick={() => act({ do: "recover", node: db, over: 5_000 })}>
+            Recover slowly (5 s)
           </button>
         </div>
         <p className={`res-fault${fault === undefined ? "" : " faulty"}`}>{faultWords(db, fault)}</p>
