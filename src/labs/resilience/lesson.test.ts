@@ -33,7 +33,7 @@ function waves(r: Result): [number, number][] {
 
 describe("the resilience lesson", () => {
   it("has its steps in order", () => {
-    expect(lesson.map((s) => s.scenario)).toEqual(["lossy", "double-charge", "overload-queue", "outage-no-breaker", "outage-breaker", "retry-storm"]);
+    expect(lesson.map((s) => s.scenario)).toEqual(["lossy", "double-charge", "overload-queue", "outage-no-breaker", "outage-breaker", "retry-storm", "partition"]);
   });
 
   it("lossy: 60 operations executed twice without keys; Try keys: the same 243 retries, none twice", () => {
@@ -94,6 +94,19 @@ describe("the resilience lesson", () => {
       [6_680, 20],
     ]);
     expect(waves(tried("retry-storm"))[0]![1]).toBe(4);
+    expect(violations(r)).toEqual([]);
+  });
+
+  it("partition: 19 calls answered 504, open at 7.04 s, half-open at 12.05 s, closed at 12.11 s", () => {
+    const r = play(gallery("partition"));
+    const m = metrics(r);
+    expect(m.transitions.map((x) => [Math.round(x.t / 10) / 100, x.to])).toEqual([
+      [7.04, "open"],
+      [12.05, "half-open"],
+      [12.11, "closed"],
+    ]);
+    expect(m.transitions[0]!.reason).toBe("error rate 50 % ≥ 50 % over 20 calls");
+    expect(r.events.filter((e) => e.kind === "send" && (e.msg as { type: string; status?: number }).type === "res" && (e.msg as { status: number }).status === 504)).toHaveLength(19);
     expect(violations(r)).toEqual([]);
   });
 });

@@ -53,4 +53,12 @@ export const lesson: LessonStep[] = [
       "Try: full jitter: each sleep is drawn between zero and the exponential one, and no 20 ms ever holds more than 4 retries.",
     fix: { label: "Full jitter", set: [{ path: "params.backoff", value: "full-jitter" }] },
   },
+  {
+    title: "The topology changes",
+    scenario: "partition",
+    text:
+      "At 6 s the route between the front and db breaks, though both stay up: calls time out after 500 ms, 19 of them are answered 504, and once half of the last 20 have failed the breaker opens at 7.04 s. " +
+      "At 12 s the route is back; at 12.05 s three trial calls go through and it closes at 12.11 s. " +
+      "Try: drag db away from the front in the network view while the run plays, then back.",
+  },
 ];

@@ -70,4 +70,10 @@ export const scenarios = [
     15_000,
     20,
   ),
+  // At 6 s the route between the front and the downstream breaks (a partition), both still up;
+  // at 12 s it is back. The front's calls time out, its breaker opens, probes, and closes.
+  base("partition", "The topology changes", {}, [
+    { t: 6_000, do: "partition", groups: [["db"], ["front", "c1", "c2", "c3", "c4", "c5"]] },
+    { t: 12_000, do: "heal" },
+  ], 20_000),
 ];
