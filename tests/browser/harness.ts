@@ -198,3 +198,9 @@ export async function matchesLink(page: Page): Promise<ReturnType<typeof startIn
   return run;
 }
 
+
+/** Show the network view: a lab that opens on its own stage (clocks, resilience) hides it until asked. */
+export async function showNetwork(page: Page): Promise<void> {
+  const network = page.getByRole("button", { name: "Network", exact: true });
+  if ((await network.count()) > 0 && (await network.getAttribute("aria-pressed")) === "false") await network.click();
+}

@@ -9,7 +9,7 @@ import type { Page } from "playwright-core";
 import { describe, expect, test } from "vitest";
 import { labs } from "../../src/labs/index.ts";
 import type {} from "../../src/ui/api.ts";
-import { browserSession, watchProblems } from "./harness.ts";
+import { browserSession, showNetwork, watchProblems } from "./harness.ts";
 
 const SHOTS = new URL("../../test-results/screenshots/", import.meta.url);
 
@@ -85,11 +85,8 @@ describe("one screen", () => {
         await inView(".lesson", true);
         // A lab that opens on its own stage (the clocks lab's diagram) shows that whole, then the
         // learner switches to the network.
-        const network = page.getByRole("button", { name: "Network", exact: true });
-        if ((await network.count()) > 0 && (await network.getAttribute("aria-pressed")) === "false") {
-          await inView(".lab-stage", true);
-          await network.click();
-        }
+        if ((await page.locator(".canvas.view-stage").count()) > 0) await inView(".lab-stage", true);
+        await showNetwork(page);
         await inView("svg.netview", true);
         await inView(".timeline", true);
         await inView(".lab-panel", false);

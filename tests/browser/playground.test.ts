@@ -10,7 +10,7 @@ import { encodeScenario } from "../../src/scenario/codec.ts";
 import type { Scenario } from "../../src/scenario/types.ts";
 import type {} from "../../src/ui/api.ts";
 import type { ProbedCanvas } from "../../src/ui/network/canvas.ts";
-import { browserSession, watchProblems } from "./harness.ts";
+import { browserSession, showNetwork, watchProblems } from "./harness.ts";
 
 const SHOTS = new URL("../../test-results/screenshots/", import.meta.url);
 
@@ -43,6 +43,7 @@ describe("the playground", () => {
   for (const lab of labs) {
     test(`opens the ${lab.id} lab: its nodes appear, each in its own Web Worker, and time advances`, async () => {
       const { page, problems } = await open(`#/${lab.id}`);
+      await showNetwork(page);
       const n = lab.scenarios[0]!.nodes.length;
       await expect.poll(() => page.locator("svg [data-node-id]").count()).toBe(n);
       expect(await api(page, () => window.splitbrain!.workers())).toBe(n);

@@ -87,13 +87,13 @@ describe("the resilience lesson", () => {
     expect(violations(r)).toEqual([]);
   });
 
-  it("retry-storm: all twenty retries within 20 ms at 6.24 s and at 6.68 s; Try full jitter: at most 4 in any 20 ms", () => {
+  it("retry-storm: all twelve retries within 20 ms at 6.24 s and at 6.68 s; Try full jitter: at most 3 in any 20 ms", () => {
     const r = play(gallery("retry-storm"));
     expect(waves(r).slice(0, 2)).toEqual([
-      [6_240, 20],
-      [6_680, 20],
+      [6_240, 12],
+      [6_680, 12],
     ]);
-    expect(waves(tried("retry-storm"))[0]![1]).toBe(4);
+    expect(waves(tried("retry-storm"))[0]![1]).toBe(3);
     expect(violations(r)).toEqual([]);
   });
 

@@ -49,8 +49,8 @@ export const lesson: LessonStep[] = [
     title: "Synchronized retries, a thundering herd",
     scenario: "retry-storm",
     text:
-      "Twenty clients start an operation at 6 s as the downstream fails every call for a second; with exponential backoff and no jitter they all sleep alike, so all twenty retries land within 20 ms at 6.24 s, and again at 6.68 s. " +
-      "Try: full jitter: each sleep is drawn between zero and the exponential one, and no 20 ms ever holds more than 4 retries.",
+      "Twelve clients start an operation at 6 s as the downstream fails every call for a second; with exponential backoff and no jitter they all sleep alike, so all twelve retries land within 20 ms at 6.24 s, and again at 6.68 s. " +
+      "Try: full jitter: each sleep is drawn between zero and the exponential one, and no 20 ms ever holds more than 3 retries.",
     fix: { label: "Full jitter", set: [{ path: "params.backoff", value: "full-jitter" }] },
   },
   {

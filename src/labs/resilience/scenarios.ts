@@ -55,7 +55,7 @@ export const scenarios = [
     { t: 8_000, do: "fail", node: "db", mode: "down" },
     { t: 18_000, do: "recover", node: "db" },
   ]),
-  // Twenty clients each start an operation at the same moment, 6 s, just as the downstream
+  // Twelve clients each start an operation at the same moment, 6 s, just as the downstream
   // fails every call for a second. With exponential backoff and no jitter every client sleeps
   // exactly as long as the others: the retries come back together, in waves.
   base(
@@ -64,11 +64,11 @@ export const scenarios = [
     { backoff: "exponential", retries: 6, base: 100, interval: 3_000, concurrency: { mode: "fixed", limit: 50 }, capacity: 40, service: [20, 25], breaker: { enabled: false, window: 20, threshold: 0.5, minVolume: 10, openMs: 5_000, halfOpenTrials: 3 } },
     [
       { t: 6_000, do: "fail", node: "db", mode: "errors", errorRate: 1 },
-      ...Array.from({ length: 20 }, (_, i): Action => ({ t: 6_000, do: "command", node: `c${i + 1}`, cmd: "op" })),
+      ...Array.from({ length: 12 }, (_, i): Action => ({ t: 6_000, do: "command", node: `c${i + 1}`, cmd: "op" })),
       { t: 7_000, do: "recover", node: "db" },
     ],
     15_000,
-    20,
+    12,
   ),
   // At 6 s the route between the front and the downstream breaks (a partition), both still up;
   // at 12 s it is back. The front's calls time out, its breaker opens, probes, and closes.
