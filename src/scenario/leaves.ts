@@ -96,6 +96,9 @@ export const CLOCK_RULES = {
 
 // network.<field>; params.<name> or one field of a param object (params.breaker.threshold, up
 // to four names deep); nodes.<id>.clock.<field> for one node.
+/** `nodes.<id>.clock.<field>`: a node's clock offset, drift or step (the id and field captured). */
+export const CLOCK_PATH = /^nodes\.(.{1,40})\.clock\.(offset|drift|step)$/;
+
 export const SET_PATH = /^(?:network\.(latency|loss|duplicate|reorder|reach)|params\.([A-Za-z][A-Za-z0-9_]*(?:\.[A-Za-z][A-Za-z0-9_]*){0,3})|nodes\.(.{1,40})\.clock\.(offset|drift|step))$/;
 
 export function setRule(path: string): Rule {

@@ -8,6 +8,7 @@
 
 import type { Action, Scenario } from "../scenario/types.ts";
 import { DEFAULT_REACH } from "../scenario/types.ts";
+import { CLOCK_PATH } from "../scenario/leaves.ts";
 import { setIn } from "../scenario/paths.ts";
 import type { ActionKind, ActionRun } from "../scenario/actions.ts";
 import { actionKinds, CORE_KINDS } from "../scenario/core-actions.ts";
@@ -433,7 +434,7 @@ export class Engine {
     }
     if (head === "nodes") {
       // `nodes.<id>.clock.<field>`: one node's clock offset, drift or step, from now on.
-      const m = /^(.+)\.clock\.(offset|drift|step)$/.exec(key);
+      const m = CLOCK_PATH.exec(path);
       const i = m === null ? undefined : this.index.get(m[1]!);
       return i === undefined ? null : { op: "clock", node: i, field: m![2]!, value };
     }

@@ -29,7 +29,6 @@ export const vectorExact: Check<VcState> = defineCheck<VcState>({
   kinds: ["clock"],
   init: () => ({ at: {}, sent: {} }),
   step(s, e) {
-    if (e.kind !== "clock") return;
     const c = clockEvent(e);
     const before = own(s.at, c.node) ?? {};
     const src = c.event === "deliver" && c.id !== undefined ? own(s.sent, c.id) : undefined;
@@ -51,7 +50,6 @@ export const lamportMonotone: Check<LamportState> = defineCheck<LamportState>({
   kinds: ["clock"],
   init: () => ({ last: {}, sent: {} }),
   step(s, e) {
-    if (e.kind !== "clock") return;
     const c = clockEvent(e);
     const out: Violation[] = [];
     const prev = own(s.last, c.node);

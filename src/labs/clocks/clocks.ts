@@ -71,6 +71,16 @@ export function hlcCompare(a: Hlc, b: Hlc): number {
   return a.l !== b.l ? a.l - b.l : a.c - b.c;
 }
 
+/**
+ * The last-writer-wins order of two writes, stamped by their writer's physical clock (`pt`) or
+ * its HLC: positive when `a` wins. Ties go to the writer with the greater name, so every
+ * replica keeps the same one.
+ */
+export function stampCompare(a: { pt: number; hlc: Hlc; by: string }, b: { pt: number; hlc: Hlc; by: string }, order: "physical" | "hlc"): number {
+  const d = order === "physical" ? a.pt - b.pt : hlcCompare(a.hlc, b.hlc);
+  return d !== 0 ? d : a.by < b.by ? -1 : a.by > b.by ? 1 : 0;
+}
+
 /** A physical clock read at its resolution: the local time, floored to whole ticks. */
 export function readClock(now: number, tick: number): number {
   return Math.floor(now / tick) * tick;

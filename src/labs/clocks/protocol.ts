@@ -14,7 +14,7 @@
 // real node keeps them on disk, so that a node's own entry never repeats.
 
 import { step, type Ctx, type Effect, type Protocol } from "../../sim/types.ts";
-import { hlcCompare, hlcLocal, hlcReceive, readClock, vcReceive, vcTick, type Hlc, type VC } from "./clocks.ts";
+import { hlcLocal, hlcReceive, readClock, stampCompare, vcReceive, vcTick, type Hlc, type VC } from "./clocks.ts";
 import type { ClocksParams } from "./params.ts";
 
 /** One write of the register: its value and the stamps it was written with. */
@@ -53,9 +53,7 @@ const params = (ctx: Ctx) => ctx.params as ClocksParams;
 
 /** Which write the register keeps: the later by the ordering in force; ties by writer. */
 export function later(a: Write, b: Write, order: ClocksParams["order"]): Write {
-  const d = order === "physical" ? a.pt - b.pt : hlcCompare(a.hlc, b.hlc);
-  if (d !== 0) return d > 0 ? a : b;
-  return a.by >= b.by ? a : b;
+  return stampCompare(a, b, order) >= 0 ? a : b;
 }
 
 function observe(s: ClocksState, event: "local" | "send" | "deliver", extra: Record<string, unknown>): Effect {

@@ -6,7 +6,7 @@
 import { own, put } from "../checking.ts";
 import type { Reducer } from "../types.ts";
 import type { TraceEvent } from "../../sim/trace.ts";
-import { hlcCompare, vcCompare, type Hlc, type VC } from "./clocks.ts";
+import { stampCompare, vcCompare, type Hlc, type VC } from "./clocks.ts";
 import type { ClocksParams } from "./params.ts";
 import { newSkews, skewsStep, type Skews } from "./skews.ts";
 
@@ -96,6 +96,6 @@ export const spacetime: Reducer<Spacetime> = { id: "spacetime", init: newSpaceti
  */
 export function lostWrites(events: readonly ClockEvent[], order: ClocksParams["order"]): ClockEvent[] {
   const writes = events.filter((e) => e.write !== undefined);
-  const stamp = (a: ClockEvent, b: ClockEvent) => (order === "physical" ? a.pt - b.pt : hlcCompare(a.hlc, b.hlc)) || (a.node < b.node ? -1 : a.node > b.node ? 1 : 0);
-  return writes.filter((w2) => writes.some((w1) => w1 !== w2 && vcCompare(w1.vc, w2.vc) === "before" && stamp(w1, w2) > 0));
+  const stamp = (e: ClockEvent) => ({ pt: e.pt, hlc: e.hlc, by: e.node });
+  return writes.filter((w2) => writes.some((w1) => w1 !== w2 && vcCompare(w1.vc, w2.vc) === "before" && stampCompare(stamp(w1), stamp(w2), order) > 0));
 }

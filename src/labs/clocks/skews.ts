@@ -1,6 +1,7 @@
 // Every node's clock skew as the run stands: the scenario's, then each `set
 // nodes.<id>.clock.<field>` the trace records. The checks bound HLC with it, the panel shows it
 // and the TrueTime-style interval reads it. Plain data, followed event by event.
+import { CLOCK_PATH } from "../../scenario/leaves.ts";
 import { own, put } from "../checking.ts";
 import type { Scenario, ClockSkew } from "../../scenario/types.ts";
 import { localTime } from "../../sim/clock.ts";
@@ -17,7 +18,6 @@ export function newSkews(scenario: Scenario): Skews {
   return s;
 }
 
-const CLOCK_PATH = /^nodes\.(.+)\.clock\.(offset|drift|step)$/;
 
 /** Follow one event; true when it changed a clock. */
 export function skewsStep(s: Skews, e: TraceEvent): boolean {

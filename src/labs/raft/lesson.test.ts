@@ -4,6 +4,7 @@
 
 import * as v from "valibot";
 import { describe, expect, it } from "vitest";
+import { CLOCK_PATH } from "../../scenario/leaves.ts";
 import type { Action, Scenario } from "../../scenario/types.ts";
 import { Result } from "../../sim/testing.ts";
 import type { TraceEvent } from "../../sim/trace.ts";
@@ -91,7 +92,7 @@ describe("every lab's lesson", () => {
         const params: Record<string, unknown> = { ...s.params };
         for (const { path, value } of step.fix.set) {
           // A node's clock (the clocks lab sets one right) or a param.
-          const clock = /^nodes\.(.+)\.clock\.(offset|drift|step)$/.exec(path);
+          const clock = CLOCK_PATH.exec(path);
           if (clock !== null) {
             expect(s.nodes.map((n) => n.id), step.title).toContain(clock[1]);
             continue;
