@@ -5,11 +5,14 @@
 import { readFile } from "node:fs/promises";
 import type { Page } from "playwright-core";
 import { describe, expect, test } from "vitest";
+import { clocksLab } from "../../src/labs/clocks/index.ts";
 import { readShiviz } from "../../src/labs/clocks/shiviz-reader.ts";
+import { labKit } from "../../src/labs/testing.ts";
 import type {} from "../../src/ui/api.ts";
 import { browserSession, matchesLink, openPage } from "./harness.ts";
 
 const session = browserSession();
+const { gallery, play } = labKit(clocksLab);
 
 const time = (page: Page) => page.evaluate(() => window.splitbrain!.time());
 
@@ -99,6 +102,30 @@ describe("the clocks lab in the page", () => {
     const own = read.events.filter((e) => e.host === "n2").map((e) => e.clock.n2);
     expect(own).toEqual(own.map((_, i) => i + 1));
     expect(read.events.length).toBeGreaterThan(100);
+    expect(problems).toEqual([]);
+  });
+
+  test("a selection does not carry over to another run as some other event", async () => {
+    const { page, problems } = await openPage(session, "#/clocks/causality");
+    await page.evaluate(() => window.splitbrain!.pause());
+    await page.evaluate(() => window.splitbrain!.seek(6_000));
+    // An event of this run whose seq, in the naive-hlc run, is a clock event of another node or time.
+    const a = play(gallery("causality"), 6_000).of("clock");
+    const b = new Map(play(gallery("naive-hlc"), 6_000).of("clock").map((e) => [e.seq, e]));
+    const k = a.findIndex((e) => b.has(e.seq) && (b.get(e.seq)!.node !== e.node || b.get(e.seq)!.t !== e.t));
+    expect(k).toBeGreaterThanOrEqual(0);
+    const later = page.getByRole("button", { name: "Later event ▶" });
+    for (let i = 0; i <= k; i++) await later.click();
+    await expect.poll(() => page.getByRole("region", { name: "The selected event" }).locator("h3").textContent()).toContain(String(a[k]!.node));
+    const picked = page.getByRole("region", { name: "The selected event" });
+    await expect.poll(() => picked.count()).toBe(1);
+    // Another lesson step, in the same page: a different run, with events of other times.
+    await page.locator(".all-steps summary").click();
+    await page.locator(".all-steps ol a").last().click();
+    await expect.poll(() => page.evaluate(() => window.splitbrain!.scenario()?.name)).toBe("naive-hlc");
+    await page.evaluate(() => window.splitbrain!.pause());
+    await page.evaluate(() => window.splitbrain!.seek(6_000));
+    await expect.poll(() => picked.count()).toBe(0);
     expect(problems).toEqual([]);
   });
 });

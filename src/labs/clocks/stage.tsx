@@ -23,6 +23,9 @@ const f = (x: number) => x.toFixed(1);
 
 type Relation = Order | "same";
 
+type Picked = { seq: number; t: number; node: string };
+const pick = (e: ClockEvent): Picked => ({ seq: e.seq, t: e.t, node: e.node });
+
 /** In the selected event's causal past or future, or the event itself. */
 const inCone = (r: Relation | null) => r === "before" || r === "after" || r === "same";
 
@@ -59,7 +62,9 @@ function eventWords(e: ClockEvent): string {
 export function ClocksStage({ series, time }: LabStageProps) {
   const s = series.spacetime as Spacetime | undefined;
   const [wall, setWall] = useState(false);
-  const [picked, setPicked] = useState<number[]>([]);
+  // A selection names its event by seq, time and node: when the run changes under it (another
+  // lesson step, a Try, an edit in the past), an event that is not the same is not selected.
+  const [picked, setPicked] = useState<Picked[]>([]);
   const events = s?.events ?? [];
   const order = s?.params.order ?? "physical";
   const nodes = s?.skews.nodes ?? [];
@@ -74,8 +79,9 @@ export function ClocksStage({ series, time }: LabStageProps) {
   const x = scaleLinear().domain([lo, hi]).range([PAD.left, W - PAD.right]);
   const at = (e: ClockEvent) => x(wall ? e.pt : e.t);
 
-  const sel = picked.length > 0 ? events.find((e) => e.seq === picked[0]) : undefined;
-  const other = picked.length > 1 ? events.find((e) => e.seq === picked[1]) : undefined;
+  const find = (p: Picked | undefined) => (p === undefined ? undefined : events.find((e) => e.seq === p.seq && e.t === p.t && e.node === p.node));
+  const sel = find(picked[0]);
+  const other = sel === undefined ? undefined : find(picked[1]);
   const rel = (e: ClockEvent): Relation | null => (sel === undefined ? null : relation(e, sel));
 
   // Marks and arrows go into a few paths by class (hundreds of events draw as a handful of
@@ -109,7 +115,8 @@ export function ClocksStage({ series, time }: LabStageProps) {
     return Object.entries(groups).map(([cls, ds]) => ({ cls, d: ds.join("") }));
     // The drawing follows the events, the view, the axis and the selection.
     // eslint-disable-next-line react-hooks/exhaustive-deps
-  }, [events.length, wall, lo, hi, picked.join(","), laneOf, order]);
+  }, [events.length, wall, lo, hi, sel?.seq, other?.seq, laneOf, order]);
+  const counts = useMemo(() => (sel === undefined ? null : countRelations(events, sel)), [events.length, sel?.seq]); // eslint-disable-line react-hooks/exhaustive-deps
 
   if (s === undefined) return <p className="hint">The diagram appears once the run starts.</p>;
 
@@ -124,18 +131,17 @@ export function ClocksStage({ series, time }: LabStageProps) {
       if (dd < d) [best, d] = [e, dd];
     }
     if (best === undefined) return setPicked([]);
-    if (picked[0] === best.seq) return setPicked([]);
-    setPicked(picked.length === 0 ? [best.seq] : [picked[0]!, best.seq]);
+    if (sel?.seq === best.seq) return setPicked([]);
+    setPicked(sel === undefined ? [pick(best)] : [pick(sel), pick(best)]);
   };
 
   /** Keyboard and buttons: move the (first) selection to the previous or next event in the run. */
   const step = (by: number) => {
     const k = sel === undefined ? (by > 0 ? -1 : events.length) : events.indexOf(sel);
     const next = events[Math.max(0, Math.min(events.length - 1, k + by))];
-    if (next !== undefined) setPicked([next.seq]);
+    if (next !== undefined) setPicked([pick(next)]);
   };
   const anomalies = s.anomalies;
-  const counts = sel === undefined ? null : countRelations(events, sel);
   return (
     <figure className="clocks-stage">
       <div className="clocks-stage-head">
